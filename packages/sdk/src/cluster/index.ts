@@ -1,0 +1,9 @@
+/**
+ * `@bsaas/sdk/cluster`: the cluster file (its schema, loader and JSON Schema).
+ *
+ * @packageDocumentation
+ */
+export { CLUSTER_SCHEMA_ID, clusterJsonSchema } from "./json-schema.js";
+export { interpolate, type LoadedClusterSpec, type LoadOptions, loadClusterSpec, parseClusterSpec } from "./load.js";
+export * from "./spec.js";
+export { summarizeCluster, type ClusterSummary } from "./summary.js";

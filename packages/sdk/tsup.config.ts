@@ -1,0 +1,14 @@
+import { defineConfig } from "tsup";
+
+// One entry per public area; package.json "exports" lists the same subpaths.
+export default defineConfig({
+  entry: { index: "src/index.ts", "cluster/index": "src/cluster/index.ts" },
+  format: ["esm"],
+  target: "node20",
+  platform: "node",
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  splitting: true,
+  treeshake: true,
+});
