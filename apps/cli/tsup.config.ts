@@ -4,7 +4,11 @@ import { defineConfig } from "tsup";
 // loaded lazily through oclif's manifest, and code they share lives in chunks. Start-up reads a few files instead of
 // resolving hundreds of modules (`npm run bench -- cli-start` measures it).
 export default defineConfig({
-  entry: { run: "src/run.ts", "commands/validate": "src/commands/validate.ts", "commands/schema": "src/commands/schema.ts" },
+  entry: {
+    run: "src/run.ts",
+    "commands/validate": "src/commands/validate.ts",
+    "commands/schema": "src/commands/schema.ts",
+  },
   format: ["esm"],
   target: "node20",
   platform: "node",
@@ -16,5 +20,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: { js: 'import { createRequire as __bsaasCreateRequire } from "node:module"; const require = __bsaasCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __bsaasCreateRequire } from "node:module"; const require = __bsaasCreateRequire(import.meta.url);',
+  },
 });

@@ -11,9 +11,14 @@ const examples = new URL("../../../examples/", import.meta.url).pathname;
 
 function bsaas(args: string[], env: NodeJS.ProcessEnv = {}) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, NO_COLOR: "1", ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -54,7 +59,9 @@ describe("bsaas validate", () => {
     const file = await variant("typo.yaml", (t) => t.replace("    executors:", "    executers:"));
     const { code, stdout } = await bsaas(["validate", "-f", file]);
     expect(code).toBe(1);
-    expect(stdout).toContain(`${file}:35:5: sites[0].executers: unknown field "executers" (did you mean "executors"?)`);
+    expect(stdout).toContain(
+      `${file}:35:5: sites[0].executers: unknown field "executers" (did you mean "executors"?)`,
+    );
   });
 
   it("rejects a negative instance count with its line and column (exit 1)", async () => {
@@ -65,7 +72,9 @@ describe("bsaas validate", () => {
   });
 
   it("--json prints one object with every issue, and exits 1 when invalid", async () => {
-    const file = await variant("two.yaml", (t) => t.replace("instances: 3", "instances: -1").replace("kind: Cluster", "kind: cluster"));
+    const file = await variant("two.yaml", (t) =>
+      t.replace("instances: 3", "instances: -1").replace("kind: Cluster", "kind: cluster"),
+    );
     const { code, stdout } = await bsaas(["validate", "-f", file, "--json"]);
     expect(code).toBe(1);
     const result = JSON.parse(stdout);
@@ -85,7 +94,10 @@ describe("bsaas validate", () => {
     const file = await variant("secret.yaml", (t) =>
       t.replace("    network:", "    auth:\n      type: bearer\n      token: ${SITE_TOKEN}\n    network:"),
     );
-    for (const args of [["validate", "-f", file], ["validate", "-f", file, "--json"]]) {
+    for (const args of [
+      ["validate", "-f", file],
+      ["validate", "-f", file, "--json"],
+    ]) {
       const { code, stdout, stderr } = await bsaas(args, { SITE_TOKEN: secret });
       expect(code).toBe(0);
       expect(stdout + stderr).not.toContain(secret);
@@ -93,7 +105,9 @@ describe("bsaas validate", () => {
   });
 
   it("says which variable is unset", async () => {
-    const file = await variant("unset.yaml", (t) => t.replace("url: http://127.0.0.1:8080", "url: ${BSAAS_TEST_UNSET_URL}"));
+    const file = await variant("unset.yaml", (t) =>
+      t.replace("url: http://127.0.0.1:8080", "url: ${BSAAS_TEST_UNSET_URL}"),
+    );
     const { code, stdout } = await bsaas(["validate", "-f", file], { BSAAS_TEST_UNSET_URL: "" });
     expect(code).toBe(1);
     expect(stdout).toContain("environment variable BSAAS_TEST_UNSET_URL is not set");

@@ -3,4 +3,9 @@
  *
  * @packageDocumentation
  */
-export { type LoopbackServer, type LoopbackServerOptions, type RequestHandler, startLoopbackServer } from "./server.js";
+export {
+  type LoopbackServer,
+  type LoopbackServerOptions,
+  type RequestHandler,
+  startLoopbackServer,
+} from "./server.js";

@@ -51,6 +51,8 @@ describe("startLoopbackServer", () => {
   });
 
   it("refuses a non-loopback address unless asked", async () => {
-    await expect(startLoopbackServer(() => {}, { host: "0.0.0.0" })).rejects.toThrow(/loopback addresses only/);
+    await expect(startLoopbackServer(() => {}, { host: "0.0.0.0" })).rejects.toThrow(
+      /loopback addresses only/,
+    );
   });
 });

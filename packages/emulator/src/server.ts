@@ -36,10 +36,15 @@ const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
  * await server.close();
  * @throws {Error} when the host is not a loopback address (and `allowAnyHost` is not set), or the port is taken.
  */
-export async function startLoopbackServer(handler: RequestHandler, options: LoopbackServerOptions = {}): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handler: RequestHandler,
+  options: LoopbackServerOptions = {},
+): Promise<LoopbackServer> {
   const host = options.host ?? "127.0.0.1";
   if (!options.allowAnyHost && !LOOPBACK.test(host)) {
-    throw new Error(`refusing to listen on ${host}: the emulator serves loopback addresses only (set allowAnyHost to override)`);
+    throw new Error(
+      `refusing to listen on ${host}: the emulator serves loopback addresses only (set allowAnyHost to override)`,
+    );
   }
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
@@ -51,7 +56,11 @@ export async function startLoopbackServer(handler: RequestHandler, options: Loop
           return;
         }
         res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ message: `internal emulator error: ${error instanceof Error ? error.message : String(error)}` }));
+        res.end(
+          JSON.stringify({
+            message: `internal emulator error: ${error instanceof Error ? error.message : String(error)}`,
+          }),
+        );
       });
   });
   server.on("connection", (socket) => {

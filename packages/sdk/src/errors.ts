@@ -74,10 +74,14 @@ export class SpecValidationError extends BsaasError {
 
   constructor(file: string, issues: SpecIssue[], options: BsaasErrorOptions = {}) {
     const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    super("SPEC_INVALID", `${file} is not a valid cluster file (${count}):\n${issues.map(formatSpecIssue).join("\n")}`, {
-      hint: "Fix the fields listed above; `bsaas schema` prints the JSON Schema your editor can check against.",
-      ...options,
-    });
+    super(
+      "SPEC_INVALID",
+      `${file} is not a valid cluster file (${count}):\n${issues.map(formatSpecIssue).join("\n")}`,
+      {
+        hint: "Fix the fields listed above; `bsaas schema` prints the JSON Schema your editor can check against.",
+        ...options,
+      },
+    );
     this.file = file;
     this.issues = issues;
   }

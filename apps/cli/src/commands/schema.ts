@@ -4,7 +4,8 @@ import { Command, Flags } from "@oclif/core";
 
 export default class Schema extends Command {
   static override summary = "Print the JSON Schema of the cluster file.";
-  static override description = `Editors use it to complete and check cluster files (VS Code: the YAML extension's "yaml.schemas" setting). The schema describes the file as written; cross-field rules such as site references are checked by \`bsaas validate\`.`;
+  static override description =
+    `Editors use it to complete and check cluster files (VS Code: the YAML extension's "yaml.schemas" setting). The schema describes the file as written; cross-field rules such as site references are checked by \`bsaas validate\`.`;
   static override examples = [
     "<%= config.bin %> <%= command.id %> > cluster.schema.json",
     "<%= config.bin %> <%= command.id %> --output .vscode/cluster.schema.json",

@@ -13,7 +13,8 @@ export interface ValidateResult {
 
 export default class Validate extends Command {
   static override summary = "Check a cluster file and show what it would deploy.";
-  static override description = `Reads the cluster file, interpolates \${ENV_VAR} references, and checks every field and the rules between them (site references, executor pool bounds, network and runtime combinations). Every problem is listed as file:line:column: field: message. Nothing is contacted or changed.
+  static override description =
+    `Reads the cluster file, interpolates \${ENV_VAR} references, and checks every field and the rules between them (site references, executor pool bounds, network and runtime combinations). Every problem is listed as file:line:column: field: message. Nothing is contacted or changed.
 
 Exit status: 0 when the file is valid (warnings allowed), 1 when it is not, 2 on a usage error.`;
   static override examples = [
@@ -30,11 +31,18 @@ Exit status: 0 when the file is valid (warnings allowed), 1 when it is not, 2 on
     const file = flags.file;
     try {
       const { spec, warnings } = await loadClusterSpec(file);
-      const result: ValidateResult = { file, valid: true, issues: [], warnings, summary: summarizeCluster(spec) };
+      const result: ValidateResult = {
+        file,
+        valid: true,
+        issues: [],
+        warnings,
+        summary: summarizeCluster(spec),
+      };
       if (!this.jsonEnabled()) this.printValid(result);
       return result;
     } catch (error) {
-      if (error instanceof FileReadError) this.error(error.message, { exit: 1, suggestions: error.hint ? [error.hint] : [] });
+      if (error instanceof FileReadError)
+        this.error(error.message, { exit: 1, suggestions: error.hint ? [error.hint] : [] });
       if (!(error instanceof SpecValidationError)) throw error;
       const result: ValidateResult = { file, valid: false, issues: error.issues, warnings: [] };
       if (!this.jsonEnabled()) {
@@ -58,7 +66,9 @@ Exit status: 0 when the file is valid (warnings allowed), 1 when it is not, 2 on
     );
     for (const site of summary.sites) {
       const pool = site.executors;
-      this.log(`  site ${site.name}  (marathon ${site.marathon}, network ${site.network}${site.ccb ? ", via CCB" : ""})`);
+      this.log(
+        `  site ${site.name}  (marathon ${site.marathon}, network ${site.network}${site.ccb ? ", via CCB" : ""})`,
+      );
       if (site.roles.length > 0) this.log(`    ${site.roles.join(", ")}`);
       this.log(
         `    executors: ${pool.instances} (min ${pool.min}, max ${pool.max}) × ${pool.cpus} CPU, ${pool.mem} MiB, ${pool.partitionable ? "partitionable" : "static"} slots`,

@@ -4,6 +4,12 @@
  * @packageDocumentation
  */
 export { CLUSTER_SCHEMA_ID, clusterJsonSchema } from "./json-schema.js";
-export { interpolate, type LoadedClusterSpec, type LoadOptions, loadClusterSpec, parseClusterSpec } from "./load.js";
+export {
+  interpolate,
+  type LoadedClusterSpec,
+  type LoadOptions,
+  loadClusterSpec,
+  parseClusterSpec,
+} from "./load.js";
 export * from "./spec.js";
-export { summarizeCluster, type ClusterSummary } from "./summary.js";
+export { type ClusterSummary, summarizeCluster } from "./summary.js";

@@ -31,22 +31,29 @@ describe("cluster JSON Schema", () => {
     typo.sites[0].executers = typo.sites[0].executors;
     delete typo.sites[0].executors;
     expect(validate(typo)).toBe(false);
-    expect(validate.errors?.map((e) => e.keyword)).toEqual(expect.arrayContaining(["additionalProperties", "required"]));
+    expect(validate.errors?.map((e) => e.keyword)).toEqual(
+      expect.arrayContaining(["additionalProperties", "required"]),
+    );
 
     const negative = example("local.yaml");
     negative.sites[0].executors.instances = -1;
     expect(validate(negative)).toBe(false);
-    expect(validate.errors?.[0]).toMatchObject({ instancePath: "/sites/0/executors/instances", keyword: "minimum" });
+    expect(validate.errors?.[0]).toMatchObject({
+      instancePath: "/sites/0/executors/instances",
+      keyword: "minimum",
+    });
   });
 
   it("documents every property", () => {
     const undocumented: string[] = [];
     const walk = (node: unknown, path: string) => {
-      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}[${i}]`));
-      else if (node && typeof node === "object") {
+      if (Array.isArray(node)) {
+        for (const [i, n] of node.entries()) walk(n, `${path}[${i}]`);
+      } else if (node && typeof node === "object") {
         const properties = (node as { properties?: Record<string, Record<string, unknown>> }).properties;
         for (const [key, value] of Object.entries(properties ?? {})) {
-          const documented = value.description ?? (value.anyOf as { description?: string }[] | undefined)?.[0]?.description;
+          const documented =
+            value.description ?? (value.anyOf as { description?: string }[] | undefined)?.[0]?.description;
           if (!documented && !("const" in value)) undocumented.push(`${path}.${key}`);
         }
         for (const [key, value] of Object.entries(node)) walk(value, `${path}.${key}`);

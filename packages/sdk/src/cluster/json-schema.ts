@@ -14,7 +14,11 @@ export const CLUSTER_SCHEMA_ID = `https://bsaas.io/schemas/${CLUSTER_API_VERSION
  * const schema = clusterJsonSchema();
  */
 export function clusterJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(ClusterSpecSchema, { io: "input", target: "draft-2020-12", unrepresentable: "throw" });
+  const generated = z.toJSONSchema(ClusterSpecSchema, {
+    io: "input",
+    target: "draft-2020-12",
+    unrepresentable: "throw",
+  });
   const { $schema, ...rest } = generated as Record<string, unknown>;
   return { $schema, $id: CLUSTER_SCHEMA_ID, title: "bsaas cluster file", ...rest };
 }

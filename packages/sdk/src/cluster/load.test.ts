@@ -78,7 +78,11 @@ describe("defaults", () => {
     });
     expect(spec.autoscale.enabled).toBe(false);
     expect(spec.storage).toEqual({});
-    expect(spec.runtime).toEqual({ type: "command", condorMaster: "condor_master", systemConfig: "/etc/condor/condor_config" });
+    expect(spec.runtime).toEqual({
+      type: "command",
+      condorMaster: "condor_master",
+      systemConfig: "/etc/condor/condor_config",
+    });
   });
 });
 
@@ -93,14 +97,21 @@ describe("errors carry file:line:column and the field path", () => {
     });
     expect(unknown?.message).toContain('did you mean "executors"');
     // ...and the missing field it should have been.
-    expect(issues.some((i) => i.code === "missing_field" && i.path.join(".") === "sites.0.executors")).toBe(true);
+    expect(issues.some((i) => i.code === "missing_field" && i.path.join(".") === "sites.0.executors")).toBe(
+      true,
+    );
   });
 
   it("reports a negative instance count at its value", () => {
     const issues = issuesOf(minimal.replace("instances: 2", "instances: -1"));
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ path: ["sites", 0, "executors", "instances"], position: { line: 15, column: 18 } });
-    expect(formatSpecIssue(issues[0] as never)).toBe("c.yaml:15:18: sites[0].executors.instances: must be ≥ 0");
+    expect(issues[0]).toMatchObject({
+      path: ["sites", 0, "executors", "instances"],
+      position: { line: 15, column: 18 },
+    });
+    expect(formatSpecIssue(issues[0] as never)).toBe(
+      "c.yaml:15:18: sites[0].executors.instances: must be ≥ 0",
+    );
   });
 
   it("lists every problem in file order", () => {
@@ -131,7 +142,9 @@ describe("errors carry file:line:column and the field path", () => {
   });
 
   it("checks references between sections", () => {
-    const text = minimal.replace("centralManager:\n  site: a", "centralManager:\n  site: b").replace("    site: a", "    site: c");
+    const text = minimal
+      .replace("centralManager:\n  site: a", "centralManager:\n  site: b")
+      .replace("    site: a", "    site: c");
     const issues = issuesOf(text);
     expect(issues.map((i) => [i.position.line, i.message])).toEqual([
       [6, 'no site named "b" (sites: a)'],
@@ -150,7 +163,12 @@ describe("errors carry file:line:column and the field path", () => {
       "network mode calico needs the docker runtime; command tasks use the agent's network (mode: host)",
       "instances (9) is above max (4)",
     ]);
-    const dup = issuesOf(minimal.replace("submitters:\n  - name: s1\n    site: a", "submitters:\n  - name: s1\n    site: a\n  - name: s1\n    site: a"));
+    const dup = issuesOf(
+      minimal.replace(
+        "submitters:\n  - name: s1\n    site: a",
+        "submitters:\n  - name: s1\n    site: a\n  - name: s1\n    site: a",
+      ),
+    );
     expect(dup.map((i) => i.message)).toEqual(['submitter "s1" is defined twice']);
   });
 
@@ -167,7 +185,11 @@ describe("environment interpolation", () => {
   );
 
   it("replaces ${VAR}, uses :- defaults and keeps $${ literal", () => {
-    expect(interpolate("a ${X} ${Y:-dflt} $${Z}", { X: "1" })).toEqual({ text: "a 1 dflt ${Z}", used: true, unset: [] });
+    expect(interpolate("a ${X} ${Y:-dflt} $${Z}", { X: "1" })).toEqual({
+      text: "a 1 dflt ${Z}",
+      used: true,
+      unset: [],
+    });
     expect(interpolate("plain $5 text", {})).toEqual({ text: "plain $5 text", used: false, unset: [] });
   });
 
@@ -199,7 +221,10 @@ describe("environment interpolation", () => {
   it("keeps secrets out of validation errors", () => {
     const password = "hunter2-very-secret";
     try {
-      parseClusterSpec(withAuth.replace("instances: 2", "instances: x"), { file: "c.yaml", env: { MARATHON_PASSWORD: password } });
+      parseClusterSpec(withAuth.replace("instances: 2", "instances: x"), {
+        file: "c.yaml",
+        env: { MARATHON_PASSWORD: password },
+      });
       expect.unreachable();
     } catch (error) {
       expect(String(error)).not.toContain(password);
@@ -208,9 +233,16 @@ describe("environment interpolation", () => {
   });
 
   it("warns about a secret written into the file", () => {
-    const { warnings } = parseClusterSpec(withAuth.replace("${MARATHON_PASSWORD}", "plaintext"), { file: "c.yaml", env: {} });
+    const { warnings } = parseClusterSpec(withAuth.replace("${MARATHON_PASSWORD}", "plaintext"), {
+      file: "c.yaml",
+      env: {},
+    });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ code: "inline_secret", path: ["sites", 0, "auth", "password"], position: { line: 17 } });
+    expect(warnings[0]).toMatchObject({
+      code: "inline_secret",
+      path: ["sites", 0, "auth", "password"],
+      position: { line: 17 },
+    });
   });
 });
 

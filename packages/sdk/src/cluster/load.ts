@@ -77,7 +77,12 @@ export function parseClusterSpec(text: string, options: LoadOptions = {}): Loade
     const offset = doc.contents?.range?.[0] ?? 0;
     const what = doc.contents === null ? "empty" : "not a mapping of fields";
     throw new SpecValidationError(file, [
-      issue(offset, [], "invalid_type", `the document is ${what}; a cluster file starts with apiVersion, kind and metadata`),
+      issue(
+        offset,
+        [],
+        "invalid_type",
+        `the document is ${what}; a cluster file starts with apiVersion, kind and metadata`,
+      ),
     ]);
   }
 
@@ -191,7 +196,9 @@ function flattenIssues(issues: readonly ZodIssue[], prefix: Path = []): ZodIssue
     const path = [...prefix, ...(zi.path as Path)];
     if (zi.code === "invalid_union" && zi.errors.length > 0) {
       const branches = zi.errors;
-      const typeOnly = branches.every((b) => b.length === 1 && b[0]?.code === "invalid_type" && b[0].path.length === 0);
+      const typeOnly = branches.every(
+        (b) => b.length === 1 && b[0]?.code === "invalid_type" && b[0].path.length === 0,
+      );
       if (typeOnly) {
         const expected = [...new Set(branches.map((b) => (b[0] as { expected: string }).expected))];
         out.push({ ...zi, path, message: `expected ${expected.join(" or ")}` });
@@ -206,7 +213,11 @@ function flattenIssues(issues: readonly ZodIssue[], prefix: Path = []): ZodIssue
   return out;
 }
 
-function locate(root: Node, zi: ZodIssue, issue: (offset: number, path: Path, code: string, message: string) => SpecIssue) {
+function locate(
+  root: Node,
+  zi: ZodIssue,
+  issue: (offset: number, path: Path, code: string, message: string) => SpecIssue,
+) {
   const path = zi.path as Path;
   if (zi.code === "unrecognized_keys") {
     const map = nodeAt(root, path);
@@ -214,15 +225,27 @@ function locate(root: Node, zi: ZodIssue, issue: (offset: number, path: Path, co
       const node = map ? keyNode(map, key) : undefined;
       const known = map && isMap(map) ? knownKeysNear(path) : [];
       const guess = closest(key, known);
-      const hint = guess ? ` (did you mean "${guess}"?)` : known.length ? ` (expected one of: ${known.join(", ")})` : "";
-      return issue(node?.range?.[0] ?? map?.range?.[0] ?? 0, [...path, key], "unknown_key", `unknown field "${key}"${hint}`);
+      const hint = guess
+        ? ` (did you mean "${guess}"?)`
+        : known.length
+          ? ` (expected one of: ${known.join(", ")})`
+          : "";
+      return issue(
+        node?.range?.[0] ?? map?.range?.[0] ?? 0,
+        [...path, key],
+        "unknown_key",
+        `unknown field "${key}"${hint}`,
+      );
     });
   }
   const { node, depth } = deepestNode(root, path);
   if (depth < path.length) {
     // The value is missing: point at the key of the deepest existing ancestor, or the mapping itself.
     const field = path[depth];
-    const parentKey = depth > 0 ? keyNode(nodeAt(root, path.slice(0, depth - 1)) ?? root, String(path[depth - 1])) : undefined;
+    const parentKey =
+      depth > 0
+        ? keyNode(nodeAt(root, path.slice(0, depth - 1)) ?? root, String(path[depth - 1]))
+        : undefined;
     const offset = parentKey?.range?.[0] ?? node.range?.[0] ?? 0;
     const expected = zi.code === "invalid_type" ? ` (${zi.expected})` : "";
     return [issue(offset, path, "missing_field", `required field "${String(field)}" is missing${expected}`)];
@@ -241,12 +264,20 @@ function describe(zi: ZodIssue): string {
     case "invalid_union": {
       // A discriminated union whose discriminator matched no option (zod adds `options`).
       const options = (zi as { options?: unknown[] }).options;
-      return options?.length ? `must be one of ${options.map((v) => JSON.stringify(v)).join(", ")}` : zi.message;
+      return options?.length
+        ? `must be one of ${options.map((v) => JSON.stringify(v)).join(", ")}`
+        : zi.message;
     }
     case "too_small":
       if (zi.origin === "number") return `must be ${zi.inclusive ? "≥" : ">"} ${String(zi.minimum)}`;
-      if (zi.origin === "array") return zi.message.startsWith("Too small") ? `needs at least ${String(zi.minimum)} item(s)` : zi.message;
-      if (zi.origin === "string") return Number(zi.minimum) === 1 ? "must not be empty" : `needs at least ${String(zi.minimum)} characters`;
+      if (zi.origin === "array")
+        return zi.message.startsWith("Too small")
+          ? `needs at least ${String(zi.minimum)} item(s)`
+          : zi.message;
+      if (zi.origin === "string")
+        return Number(zi.minimum) === 1
+          ? "must not be empty"
+          : `needs at least ${String(zi.minimum)} characters`;
       return zi.message;
     case "too_big":
       if (zi.origin === "number") return `must be ${zi.inclusive ? "≤" : "<"} ${String(zi.maximum)}`;
@@ -301,7 +332,8 @@ function schemasAt(schema: AnySchema, path: Path): AnySchema[] {
       const def = s._zod.def as unknown as { type: string; element?: AnySchema };
       const shape = objectShape(s);
       if (shape && typeof part === "string" && shape[part]) next.push(...unwrap(shape[part]));
-      else if (def.type === "array" && typeof part === "number" && def.element) next.push(...unwrap(def.element));
+      else if (def.type === "array" && typeof part === "number" && def.element)
+        next.push(...unwrap(def.element));
     }
     current = next;
   }
@@ -362,7 +394,8 @@ function pathOfOffset(node: Node, offset: number, path: Path = []): Path {
   } else if (isSeq(node)) {
     for (const [i, item] of node.items.entries()) {
       const value = item as Node;
-      if (value?.range && offset >= value.range[0] && offset <= value.range[1]) return pathOfOffset(value, offset, [...path, i]);
+      if (value?.range && offset >= value.range[0] && offset <= value.range[1])
+        return pathOfOffset(value, offset, [...path, i]);
     }
   }
   return path;

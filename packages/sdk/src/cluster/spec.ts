@@ -27,7 +27,12 @@ const httpUrl = (what: string) =>
   z.url({ protocol: /^https?$/, error: `${what} must be an http:// or https:// URL` }).describe(what);
 
 const megabytes = (what: string, dflt: number) =>
-  z.number().int().positive().default(dflt).describe(`${what}, in MiB (Mesos and Marathon count memory in MiB).`);
+  z
+    .number()
+    .int()
+    .positive()
+    .default(dflt)
+    .describe(`${what}, in MiB (Mesos and Marathon count memory in MiB).`);
 
 const cpus = (dflt: number) =>
   z.number().positive().default(dflt).describe("CPU shares given to the task by Mesos (fractions allowed).");
@@ -45,7 +50,12 @@ export const SecretRefSchema = z
       .transform((value) => new Secret(value)),
     z
       .strictObject({
-        file: z.string().min(1).describe("Path of a file holding the secret; relative paths are taken from the cluster file's folder."),
+        file: z
+          .string()
+          .min(1)
+          .describe(
+            "Path of a file holding the secret; relative paths are taken from the cluster file's folder.",
+          ),
       })
       .describe("Read the secret from a file when it is needed."),
   ])
@@ -86,8 +96,14 @@ export const TlsSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("PEM file of the certificate authority that signed the site's certificates (added to the system CAs)."),
-    serverName: z.string().min(1).optional().describe("Host name to verify the certificate against, when it differs from the URL's."),
+      .describe(
+        "PEM file of the certificate authority that signed the site's certificates (added to the system CAs).",
+      ),
+    serverName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Host name to verify the certificate against, when it differs from the URL's."),
   })
   .describe("TLS settings for https:// endpoints. Certificates are always verified.");
 
@@ -99,7 +115,9 @@ export const ConstraintSchema = z
     z.tuple([z.string().min(1).describe("Agent attribute or `hostname`."), z.enum(MARATHON_OPERATORS)]),
     z.tuple([z.string().min(1), z.enum(MARATHON_OPERATORS), z.string().describe("Operator argument.")]),
   ])
-  .describe('A Marathon constraint `[field, OPERATOR]` or `[field, OPERATOR, value]`, e.g. `["site", "CLUSTER", "infn-to"]`.');
+  .describe(
+    'A Marathon constraint `[field, OPERATOR]` or `[field, OPERATOR, value]`, e.g. `["site", "CLUSTER", "infn-to"]`.',
+  );
 
 /** Container network of a site's tasks. */
 export const NetworkSchema = z
@@ -110,30 +128,47 @@ export const NetworkSchema = z
       .describe(
         "calico: a Calico network (one IP per container); user: a Docker user-defined network; bridge: Docker's bridge with the shared port mapped to a host port; host: the agent's own network stack.",
       ),
-    name: z.string().min(1).optional().describe("Network name; required for `calico` and `user`, not allowed otherwise."),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Network name; required for `calico` and `user`, not allowed otherwise."),
   })
   .describe("How the site's containers are networked.");
 
 /** The elastic HTCondor executor pool of one site. */
 export const ExecutorPoolSchema = z
   .strictObject({
-    instances: z.number().int().min(0).describe("Executors to run now (the autoscaler moves this between min and max)."),
+    instances: z
+      .number()
+      .int()
+      .min(0)
+      .describe("Executors to run now (the autoscaler moves this between min and max)."),
     min: z.number().int().min(0).default(0).describe("Fewest executors the autoscaler keeps."),
-    max: z.number().int().min(0).optional().describe("Most executors the autoscaler starts; defaults to `instances`."),
+    max: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe("Most executors the autoscaler starts; defaults to `instances`."),
     cpus: cpus(1),
     mem: megabytes("Memory of one executor", 2048),
     disk: megabytes("Scratch disk of one executor", 4096),
     partitionable: z
       .boolean()
       .default(true)
-      .describe("One partitionable slot per executor (jobs carve dynamic slots); false gives one static slot per CPU."),
+      .describe(
+        "One partitionable slot per executor (jobs carve dynamic slots); false gives one static slot per CPU.",
+      ),
   })
   .describe("The site's HTCondor executors (startds): one Marathon app, scaled elastically.");
 
 /** A Mesos cluster (with its Marathon) that runs part of the batch system. */
 export const SiteSchema = z
   .strictObject({
-    name: name("site name").describe("Site name, unique in the file; published by executors as the `Site` machine attribute."),
+    name: name("site name").describe(
+      "Site name, unique in the file; published by executors as the `Site` machine attribute.",
+    ),
     marathon: z
       .strictObject({ url: httpUrl("Marathon base URL, e.g. http://marathon.site:8080") })
       .describe("The site's Marathon."),
@@ -142,12 +177,17 @@ export const SiteSchema = z
         url: z
           .string()
           .regex(/^(https?:\/\/[^\s]+|zk:\/\/[^\s/]+(:\d+)?(,[^\s/]+(:\d+)?)*\/[^\s]*)$/, {
-            error: "must be an http(s):// master URL or a zk://host:port[,host:port...]/path ZooKeeper address",
+            error:
+              "must be an http(s):// master URL or a zk://host:port[,host:port...]/path ZooKeeper address",
           })
-          .describe("Mesos master URL (http://master:5050) or ZooKeeper address (zk://h1:2181,h2:2181/mesos)."),
+          .describe(
+            "Mesos master URL (http://master:5050) or ZooKeeper address (zk://h1:2181,h2:2181/mesos).",
+          ),
       })
       .optional()
-      .describe("The site's Mesos master, for status and the framework mode; optional for Marathon-only deployments."),
+      .describe(
+        "The site's Mesos master, for status and the framework mode; optional for Marathon-only deployments.",
+      ),
     auth: AuthSchema.optional(),
     tls: TlsSchema.optional(),
     network: NetworkSchema.default({ mode: "host" }),
@@ -158,7 +198,10 @@ export const SiteSchema = z
         "Executors reach the pool through HTCondor's Connection Broker (CCB_ADDRESS = the collector): for sites behind NAT or on private overlay networks.",
       ),
     executors: ExecutorPoolSchema,
-    constraints: z.array(ConstraintSchema).default([]).describe("Marathon placement constraints for every app of this site."),
+    constraints: z
+      .array(ConstraintSchema)
+      .default([])
+      .describe("Marathon placement constraints for every app of this site."),
   })
   .describe("A site: a Mesos cluster with its Marathon, running part of the pool.");
 export type Site = z.output<typeof SiteSchema>;
@@ -171,12 +214,20 @@ export const CentralManagerSchema = z
     mem: megabytes("Memory", 1024),
     highAvailability: z
       .strictObject({
-        replicas: z.number().int().min(2).max(5).default(2).describe("Central managers to run (HTCondor HAD picks the active one)."),
+        replicas: z
+          .number()
+          .int()
+          .min(2)
+          .max(5)
+          .default(2)
+          .describe("Central managers to run (HTCondor HAD picks the active one)."),
       })
       .optional()
       .describe("Run several central managers with HTCondor's high-availability daemons; omit for one."),
   })
-  .describe("The HTCondor central manager: collector and negotiator, and the CCB server for NATed executors.");
+  .describe(
+    "The HTCondor central manager: collector and negotiator, and the CCB server for NATed executors.",
+  );
 
 /** A submit node (schedd), where users queue jobs. */
 export const SubmitterSchema = z
@@ -196,12 +247,20 @@ export const HTCondorSchema = z
       .string()
       .regex(/^\d+(\.\d+){0,2}$/, { error: "must be a version or version prefix such as 23, 23.9 or 23.9.6" })
       .optional()
-      .describe("HTCondor version the pool must report (a prefix: `23` accepts 23.x.y); checked when the pool is verified."),
+      .describe(
+        "HTCondor version the pool must report (a prefix: `23` accepts 23.x.y); checked when the pool is verified.",
+      ),
     sharedPort: z
       .boolean()
       .default(true)
       .describe("Run every daemon of a node behind HTCondor's shared port (one inbound TCP port per node)."),
-    port: z.number().int().min(1).max(65535).default(9618).describe("The collector's (and shared port's) TCP port."),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(9618)
+      .describe("The collector's (and shared port's) TCP port."),
     security: z
       .discriminatedUnion("method", [
         z
@@ -210,7 +269,11 @@ export const HTCondorSchema = z
             signingKey: SecretRefSchema.optional().describe(
               "Pool signing key that bsaas mints per-role IDTOKENS with; generated and kept in bsaas' state when omitted.",
             ),
-            trustDomain: z.string().min(1).optional().describe("TRUST_DOMAIN (token issuer); defaults to the cluster name."),
+            trustDomain: z
+              .string()
+              .min(1)
+              .optional()
+              .describe("TRUST_DOMAIN (token issuer); defaults to the cluster name."),
           })
           .describe("IDTOKENS: per-role tokens with the narrowest authorizations, minted by bsaas."),
         z
@@ -233,8 +296,14 @@ export const RuntimeSchema = z
         type: z.literal("docker"),
         images: z
           .strictObject({
-            centralManager: z.string().min(1).describe("Image of the central manager, e.g. htcondor/cm:23.0-el8."),
-            submitter: z.string().min(1).describe("Image of the submit nodes, e.g. htcondor/submit:23.0-el8."),
+            centralManager: z
+              .string()
+              .min(1)
+              .describe("Image of the central manager, e.g. htcondor/cm:23.0-el8."),
+            submitter: z
+              .string()
+              .min(1)
+              .describe("Image of the submit nodes, e.g. htcondor/submit:23.0-el8."),
             executor: z.string().min(1).describe("Image of the executors, e.g. htcondor/execute:23.0-el8."),
           })
           .describe("One image per role."),
@@ -253,7 +322,9 @@ export const RuntimeSchema = z
           .string()
           .min(1)
           .default("/etc/condor/condor_config")
-          .describe("The agents' HTCondor system configuration, included first by the generated per-task configuration."),
+          .describe(
+            "The agents' HTCondor system configuration, included first by the generated per-task configuration.",
+          ),
       })
       .describe("Tasks are plain commands on agents that have HTCondor installed (the local mode)."),
   ])
@@ -264,8 +335,15 @@ export const StorageSchema = z
   .strictObject({
     cvmfs: z
       .strictObject({
-        repositories: z.array(z.string().regex(/^[a-z0-9][-a-z0-9]*(\.[a-z0-9][-a-z0-9]*)+$/)).min(1).describe("Repository names (FQRNs)."),
-        proxy: z.string().min(1).default("DIRECT").describe("CVMFS_HTTP_PROXY: `|` load-balances, `;` fails over, DIRECT means none."),
+        repositories: z
+          .array(z.string().regex(/^[a-z0-9][-a-z0-9]*(\.[a-z0-9][-a-z0-9]*)+$/))
+          .min(1)
+          .describe("Repository names (FQRNs)."),
+        proxy: z
+          .string()
+          .min(1)
+          .default("DIRECT")
+          .describe("CVMFS_HTTP_PROXY: `|` load-balances, `;` fails over, DIRECT means none."),
         serverUrls: z
           .array(httpUrl("Stratum 1 URL; @fqrn@ is replaced by the repository name"))
           .optional()
@@ -298,7 +376,10 @@ export const StorageSchema = z
 /** Elasticity: executors follow the job queue. */
 export const AutoscaleSchema = z
   .strictObject({
-    enabled: z.boolean().default(false).describe("Let bsaas move each site's `executors.instances` between min and max."),
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe("Let bsaas move each site's `executors.instances` between min and max."),
     intervalSeconds: z.number().int().min(5).default(30).describe("How often the queue is looked at."),
     idleJobsPerExecutor: z
       .number()
@@ -312,7 +393,9 @@ export const AutoscaleSchema = z
       .int()
       .min(0)
       .default(300)
-      .describe("An executor with no running job for this long is drained and removed; running jobs are never killed."),
+      .describe(
+        "An executor with no running job for this long is drained and removed; running jobs are never killed.",
+      ),
   })
   .describe("Elasticity: executors follow the job queue; scale-down drains, never kills running jobs.");
 
@@ -351,7 +434,11 @@ export const ClusterSpecSchema = z
     const siteIndex = new Map<string, number>();
     spec.sites.forEach((site, i) => {
       if (siteIndex.has(site.name)) {
-        ctx.addIssue({ code: "custom", path: ["sites", i, "name"], message: `site "${site.name}" is defined twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["sites", i, "name"],
+          message: `site "${site.name}" is defined twice`,
+        });
       } else siteIndex.set(site.name, i);
 
       // Bounds are compared only between values that are valid on their own (a negative count is reported once).
@@ -371,13 +458,21 @@ export const ClusterSpecSchema = z
         });
       }
       if (pool.max !== undefined && pool.min > pool.max) {
-        ctx.addIssue({ code: "custom", path: ["sites", i, "executors", "min"], message: `min (${pool.min}) is above max (${pool.max})` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["sites", i, "executors", "min"],
+          message: `min (${pool.min}) is above max (${pool.max})`,
+        });
       }
 
       const net = site.network;
       const named = net.mode === "calico" || net.mode === "user";
       if (named && !net.name) {
-        ctx.addIssue({ code: "custom", path: ["sites", i, "network"], message: `network mode ${net.mode} needs a network name` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["sites", i, "network"],
+          message: `network mode ${net.mode} needs a network name`,
+        });
       }
       if (!named && net.name) {
         ctx.addIssue({
@@ -406,7 +501,11 @@ export const ClusterSpecSchema = z
     const submitterNames = new Set<string>();
     spec.submitters.forEach((submitter, i) => {
       if (submitterNames.has(submitter.name)) {
-        ctx.addIssue({ code: "custom", path: ["submitters", i, "name"], message: `submitter "${submitter.name}" is defined twice` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["submitters", i, "name"],
+          message: `submitter "${submitter.name}" is defined twice`,
+        });
       }
       submitterNames.add(submitter.name);
       if (!siteIndex.has(submitter.site)) {
@@ -418,7 +517,9 @@ export const ClusterSpecSchema = z
       }
     });
   })
-  .describe("A bsaas cluster: an HTCondor batch system deployed on Mesos through Marathon, across one or more sites.");
+  .describe(
+    "A bsaas cluster: an HTCondor batch system deployed on Mesos through Marathon, across one or more sites.",
+  );
 
 /** A validated cluster file, with every default filled in. */
 export type ClusterSpec = z.output<typeof ClusterSpecSchema>;

@@ -21,7 +21,9 @@ describe("summarizeCluster", () => {
   it("counts high-availability central managers and defaults max to instances", async () => {
     const { spec } = await loadClusterSpec(example("local.yaml"));
     spec.centralManager.highAvailability = { replicas: 2 };
-    spec.sites[0]!.executors.max = undefined;
+    const site = spec.sites[0];
+    if (!site) throw new Error("local.yaml has a site");
+    site.executors.max = undefined;
     const summary = summarizeCluster(spec);
     expect(summary.centralManagers).toBe(2);
     expect(summary.sites[0]?.roles).toEqual(["central-manager x2", "submitter/submit"]);

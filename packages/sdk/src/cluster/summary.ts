@@ -10,7 +10,15 @@ export interface SiteSummary {
   ccb: boolean;
   /** Roles placed at this site besides executors: `central-manager`, `submitter/<name>`. */
   roles: string[];
-  executors: { instances: number; min: number; max: number; cpus: number; mem: number; disk: number; partitionable: boolean };
+  executors: {
+    instances: number;
+    min: number;
+    max: number;
+    cpus: number;
+    mem: number;
+    disk: number;
+    partitionable: boolean;
+  };
   /** CPUs and MiB of memory the site's tasks ask Mesos for at the current size. */
   requested: { cpus: number; mem: number };
 }

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// `npm test`: everything CI checks, in one command. Lint and format (Biome), then build, typecheck and the vitest
+// suites of every workspace through turbo (cached where nothing changed), then one closing line
+// `Tests: N passed, N failed` over all workspaces.
+//
+// Later parts of the suite that need machine setup (the provisioned HTCondor rootfs, ZooKeeper) are started from here,
+// so a fresh clone needs only `npm ci && npm test`.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const env = {
+  ...process.env,
+  TURBO_TELEMETRY_DISABLED: "1",
+  TURBO_NO_UPDATE_NOTIFIER: "1",
+  DO_NOT_TRACK: "1",
+};
+const workspaces = ["packages", "apps"].flatMap((dir) =>
+  readdirSync(join(root, dir), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(root, dir, d.name, "package.json")))
+    .map((d) => join(root, dir, d.name)),
+);
+const reportOf = (ws) => join(ws, ".vitest-report.json");
+
+function step(title, command, args) {
+  console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { cwd: root, env, stdio: "inherit" });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+// Reports are rewritten by this run (or restored by turbo's cache); an old one must never be counted.
+for (const ws of workspaces) rmSync(reportOf(ws), { force: true });
+
+const failures = [];
+if (step("lint and format", "npx", ["biome", "ci", "."]) !== 0) failures.push("lint");
+if (
+  step("build, typecheck, test", "npx", ["turbo", "run", "build", "typecheck", "test", "--continue"]) !== 0
+) {
+  failures.push("build/typecheck/test");
+}
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const ws of workspaces) {
+  if (!existsSync(reportOf(ws))) {
+    missing.push(ws.slice(root.length));
+    continue;
+  }
+  const report = JSON.parse(readFileSync(reportOf(ws), "utf8"));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
+}
+if (missing.length > 0) failures.push(`no test report from ${missing.join(", ")}`);
+
+console.log("");
+if (failures.length > 0) console.log(`failed: ${failures.join("; ")}`);
+console.log(`Tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failures.length > 0 || failed > 0 || passed === 0 ? 1 : 0);
