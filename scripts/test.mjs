@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { ensureDependencies } from "./ensure-deps.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const env = {
@@ -22,6 +23,8 @@ const workspaces = ["packages", "apps"].flatMap((dir) =>
     .map((d) => join(root, dir, d.name)),
 );
 const reportOf = (ws) => join(ws, ".vitest-report.json");
+
+ensureDependencies(root);
 
 function step(title, command, args) {
   console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);
