@@ -6,7 +6,8 @@ export function timeCommand(command, args, options = {}) {
   const start = process.hrtime.bigint();
   const result = spawnSync(command, args, { stdio: ["ignore", "ignore", "pipe"], ...options });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return ms;
 }
 
@@ -25,5 +26,7 @@ export const fmt = (ms) => `${ms.toFixed(1)} ms`;
 export function report(name, { ratio, baseline, goal, lowerIsBetter = true }) {
   const met = lowerIsBetter ? ratio <= goal : ratio >= goal;
   const goalText = `${lowerIsBetter ? "≤" : "≥"} ${goal}`;
-  console.log(`${name}: ratio ${ratio.toFixed(2)} (baseline ${baseline}, goal ${goalText}: ${met ? "met" : "missed"})`);
+  console.log(
+    `${name}: ratio ${ratio.toFixed(2)} (baseline ${baseline}, goal ${goalText}: ${met ? "met" : "missed"})`,
+  );
 }

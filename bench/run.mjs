@@ -20,13 +20,21 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" };
-const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], { cwd: root, env, stdio: "inherit" });
+const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 let failed = false;
 for (const name of requested.length > 0 ? requested : available) {
   console.log(`\n▶ ${name}`);
-  const result = spawnSync(process.execPath, [join(benchDir, `${name}.bench.mjs`)], { cwd: root, env, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [join(benchDir, `${name}.bench.mjs`)], {
+    cwd: root,
+    env,
+    stdio: "inherit",
+  });
   if (result.status !== 0) {
     console.error(`${name}: failed (exit ${result.status})`);
     failed = true;
