@@ -46700,7 +46700,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// ../../packages/sdk/dist/chunk-MG6CN4UK.js
+// ../../packages/sdk/dist/chunk-IDACETCL.js
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "fs/promises";
 var REDACTED = "[redacted]";
@@ -47220,7 +47220,7 @@ function locate(root, zi, issue3) {
     const field = path[depth];
     const parentKey = depth > 0 ? keyNode(nodeAt(root, path.slice(0, depth - 1)) ?? root, String(path[depth - 1])) : void 0;
     const offset = parentKey?.range?.[0] ?? node2.range?.[0] ?? 0;
-    const expected = zi.code === "invalid_type" ? ` (${zi.expected})` : "";
+    const expected = zi.code === "invalid_type" ? ` (expected ${article(zi.expected)})` : "";
     return [issue3(offset, path, "missing_field", `required field "${String(field)}" is missing${expected}`)];
   }
   return [issue3(node2.range?.[0] ?? 0, path, zi.code, describe3(zi))];
@@ -47228,7 +47228,7 @@ function locate(root, zi, issue3) {
 function describe3(zi) {
   switch (zi.code) {
     case "invalid_type":
-      return `expected ${zi.expected === "int" ? "a whole number" : zi.expected}`;
+      return `expected ${article(zi.expected)}`;
     case "invalid_value":
       return zi.values.length === 1 ? `must be ${JSON.stringify(zi.values[0])}` : `must be one of ${zi.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "invalid_union": {
@@ -47347,6 +47347,10 @@ function pathOfOffset(node2, offset, path = []) {
     }
   }
   return path;
+}
+function article(type) {
+  if (type === "int") return "a whole number";
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 function firstLine(message) {
   return message.split("\n")[0] ?? message;

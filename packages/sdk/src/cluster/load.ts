@@ -247,7 +247,7 @@ function locate(
         ? keyNode(nodeAt(root, path.slice(0, depth - 1)) ?? root, String(path[depth - 1]))
         : undefined;
     const offset = parentKey?.range?.[0] ?? node.range?.[0] ?? 0;
-    const expected = zi.code === "invalid_type" ? ` (${zi.expected})` : "";
+    const expected = zi.code === "invalid_type" ? ` (expected ${article(zi.expected)})` : "";
     return [issue(offset, path, "missing_field", `required field "${String(field)}" is missing${expected}`)];
   }
   return [issue(node.range?.[0] ?? 0, path, zi.code, describe(zi))];
@@ -256,7 +256,7 @@ function locate(
 function describe(zi: ZodIssue): string {
   switch (zi.code) {
     case "invalid_type":
-      return `expected ${zi.expected === "int" ? "a whole number" : zi.expected}`;
+      return `expected ${article(zi.expected)}`;
     case "invalid_value":
       return zi.values.length === 1
         ? `must be ${JSON.stringify(zi.values[0])}`
@@ -399,6 +399,11 @@ function pathOfOffset(node: Node, offset: number, path: Path = []): Path {
     }
   }
   return path;
+}
+
+function article(type: string): string {
+  if (type === "int") return "a whole number";
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
 function firstLine(message: string): string {
