@@ -4,11 +4,8 @@ import { defineConfig } from "tsup";
 // loaded lazily through oclif's manifest, and code they share lives in chunks. Start-up reads a few files instead of
 // resolving hundreds of modules (`npm run bench -- cli-start` measures it).
 export default defineConfig({
-  entry: {
-    run: "src/run.ts",
-    "commands/validate": "src/commands/validate.ts",
-    "commands/schema": "src/commands/schema.ts",
-  },
+  // Paths below src/ are kept: src/commands/marathon/apps.ts → dist/commands/marathon/apps.js.
+  entry: ["src/run.ts", "src/commands/**/*.ts"],
   format: ["esm"],
   target: "node20",
   platform: "node",
@@ -20,6 +17,10 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   // Bundled CommonJS dependencies call require() for Node built-ins.
+  // The SDK declares "sideEffects": false; its chunks' ordering-only imports are safe to drop, so don't warn about it.
+  esbuildOptions(options) {
+    options.logOverride = { "ignored-bare-import": "silent" };
+  },
   banner: {
     js: 'import { createRequire as __bsaasCreateRequire } from "node:module"; const require = __bsaasCreateRequire(import.meta.url);',
   },

@@ -2,7 +2,12 @@ import { defineConfig } from "tsup";
 
 // One entry per public area; package.json "exports" lists the same subpaths.
 export default defineConfig({
-  entry: { index: "src/index.ts", "cluster/index": "src/cluster/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    "cluster/index": "src/cluster/index.ts",
+    "http/index": "src/http/index.ts",
+    "marathon/index": "src/marathon/index.ts",
+  },
   format: ["esm"],
   target: "node20",
   platform: "node",

@@ -100,3 +100,15 @@ export class FileReadError extends BsaasError {
     this.file = file;
   }
 }
+
+/** A frame of a stream (server-sent event, RecordIO record) could not be understood. `offset` is its byte offset. */
+export class StreamFrameError extends BsaasError {
+  readonly stream: string;
+  readonly offset: number;
+
+  constructor(stream: string, offset: number, problem: string, options: BsaasErrorOptions = {}) {
+    super("STREAM_FRAME_INVALID", `${stream}: frame at byte ${offset}: ${problem}`, options);
+    this.stream = stream;
+    this.offset = offset;
+  }
+}

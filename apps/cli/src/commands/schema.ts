@@ -1,8 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import { clusterJsonSchema } from "@bsaas/sdk/cluster";
-import { Command, Flags } from "@oclif/core";
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../base.js";
 
-export default class Schema extends Command {
+export default class Schema extends BaseCommand {
   static override summary = "Print the JSON Schema of the cluster file.";
   static override description =
     `Editors use it to complete and check cluster files (VS Code: the YAML extension's "yaml.schemas" setting). The schema describes the file as written; cross-field rules such as site references are checked by \`bsaas validate\`.`;

@@ -1,6 +1,7 @@
 import { FileReadError, formatSpecIssue, type SpecIssue, SpecValidationError } from "@bsaas/sdk";
 import { type ClusterSummary, loadClusterSpec, summarizeCluster } from "@bsaas/sdk/cluster";
-import { Command, Flags } from "@oclif/core";
+import { Flags } from "@oclif/core";
+import { BaseCommand } from "../base.js";
 
 /** What `bsaas validate --json` prints. */
 export interface ValidateResult {
@@ -11,7 +12,7 @@ export interface ValidateResult {
   summary?: ClusterSummary;
 }
 
-export default class Validate extends Command {
+export default class Validate extends BaseCommand {
   static override summary = "Check a cluster file and show what it would deploy.";
   static override description =
     `Reads the cluster file, interpolates \${ENV_VAR} references, and checks every field and the rules between them (site references, executor pool bounds, network and runtime combinations). Every problem is listed as file:line:column: field: message. Nothing is contacted or changed.
