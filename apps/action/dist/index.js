@@ -26983,6 +26983,82 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// ../../packages/sdk/dist/chunk-45XVWZX7.js
+var REDACTED = "[redacted]";
+var Secret = class {
+  #value;
+  constructor(value) {
+    this.#value = value;
+  }
+  /** The secret itself. Never log or print what this returns. */
+  reveal() {
+    return this.#value;
+  }
+  toString() {
+    return REDACTED;
+  }
+  toJSON() {
+    return REDACTED;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return `Secret(${REDACTED})`;
+  }
+};
+var BsaasError = class extends Error {
+  /** Stable identifier for programs (`SPEC_INVALID`, `SPEC_READ_FAILED`, ...). */
+  code;
+  /** What the user can do next, when the SDK knows. */
+  hint;
+  constructor(code, message, options = {}) {
+    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+  }
+};
+function formatSpecIssue(issue3) {
+  const where = `${issue3.file}:${issue3.position.line}:${issue3.position.column}`;
+  const path = formatFieldPath(issue3.path);
+  return path ? `${where}: ${path}: ${issue3.message}` : `${where}: ${issue3.message}`;
+}
+function formatFieldPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out;
+}
+var SpecValidationError = class extends BsaasError {
+  issues;
+  file;
+  constructor(file2, issues, options = {}) {
+    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
+    super(
+      "SPEC_INVALID",
+      `${file2} is not a valid cluster file (${count}):
+${issues.map(formatSpecIssue).join("\n")}`,
+      {
+        hint: "Fix the fields listed above; `bsaas schema` prints the JSON Schema your editor can check against.",
+        ...options
+      }
+    );
+    this.file = file2;
+    this.issues = issues;
+  }
+};
+var FileReadError = class extends BsaasError {
+  file;
+  constructor(file2, options = {}) {
+    const reason = options.cause instanceof Error ? `: ${options.cause.message}` : "";
+    super("FILE_READ_FAILED", `Could not read ${file2}${reason}`, {
+      hint: "Check the path and that the file is readable.",
+      ...options
+    });
+    this.file = file2;
+  }
+};
+
 // ../../node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -46700,29 +46776,9 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// ../../packages/sdk/dist/chunk-IDACETCL.js
+// ../../packages/sdk/dist/chunk-2HHT3JCC.js
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "fs/promises";
-var REDACTED = "[redacted]";
-var Secret = class {
-  #value;
-  constructor(value) {
-    this.#value = value;
-  }
-  /** The secret itself. Never log or print what this returns. */
-  reveal() {
-    return this.#value;
-  }
-  toString() {
-    return REDACTED;
-  }
-  toJSON() {
-    return REDACTED;
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return `Secret(${REDACTED})`;
-  }
-};
 var CLUSTER_API_VERSION = "bsaas.io/v1alpha1";
 var DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var name = (what) => external_exports.string().max(63, { error: `${what} must be at most 63 characters` }).regex(DNS_LABEL, {
@@ -46998,60 +47054,6 @@ var ClusterSpecSchema = external_exports.strictObject({
   "A bsaas cluster: an HTCondor batch system deployed on Mesos through Marathon, across one or more sites."
 );
 var CLUSTER_SCHEMA_ID = `https://bsaas.io/schemas/${CLUSTER_API_VERSION.split("/")[1]}/cluster.schema.json`;
-var BsaasError = class extends Error {
-  /** Stable identifier for programs (`SPEC_INVALID`, `SPEC_READ_FAILED`, ...). */
-  code;
-  /** What the user can do next, when the SDK knows. */
-  hint;
-  constructor(code, message, options = {}) {
-    super(message, options.cause === void 0 ? void 0 : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.hint = options.hint;
-  }
-};
-function formatSpecIssue(issue3) {
-  const where = `${issue3.file}:${issue3.position.line}:${issue3.position.column}`;
-  const path = formatFieldPath(issue3.path);
-  return path ? `${where}: ${path}: ${issue3.message}` : `${where}: ${issue3.message}`;
-}
-function formatFieldPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out ? `.${part}` : part;
-  }
-  return out;
-}
-var SpecValidationError = class extends BsaasError {
-  issues;
-  file;
-  constructor(file2, issues, options = {}) {
-    const count = issues.length === 1 ? "1 problem" : `${issues.length} problems`;
-    super(
-      "SPEC_INVALID",
-      `${file2} is not a valid cluster file (${count}):
-${issues.map(formatSpecIssue).join("\n")}`,
-      {
-        hint: "Fix the fields listed above; `bsaas schema` prints the JSON Schema your editor can check against.",
-        ...options
-      }
-    );
-    this.file = file2;
-    this.issues = issues;
-  }
-};
-var FileReadError = class extends BsaasError {
-  file;
-  constructor(file2, options = {}) {
-    const reason = options.cause instanceof Error ? `: ${options.cause.message}` : "";
-    super("FILE_READ_FAILED", `Could not read ${file2}${reason}`, {
-      hint: "Check the path and that the file is readable.",
-      ...options
-    });
-    this.file = file2;
-  }
-};
 async function loadClusterSpec(path, options = {}) {
   let text;
   try {

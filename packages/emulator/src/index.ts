@@ -3,6 +3,8 @@
  *
  * @packageDocumentation
  */
+export * from "./agents/index.js";
+export * from "./marathon/index.js";
 export {
   type LoopbackServer,
   type LoopbackServerOptions,

@@ -586,8 +586,9 @@ const appResponseShape = {
 /**
  * An app as Marathon returns it (RAML `app.AppInfo`: `app.App` plus status). Loose at every level so unknown fields
  * survive. Status fields: `tasksStaged/Running/Healthy/Unhealthy`, `deployments` (`[{id}]`), and with `embed`:
- * `tasks`, `lastTaskFailure` (nullable), `taskStats` (the RAML's `tasksStats` is a typo; the server writes
- * `taskStats`), `readinessCheckResults`.
+ * `tasks`, `lastTaskFailure` (nullable), task statistics, `readinessCheckResults`. The statistics field is
+ * `taskStats` in Marathon's docs and older servers but `tasksStats` in the RAML that 1.9+ servers generate their JSON
+ * from; both are accepted.
  */
 export const AppSchema = z.looseObject({
   ...appResponseShape,
@@ -600,6 +601,7 @@ export const AppSchema = z.looseObject({
   tasks: z.array(TaskSchema).optional(),
   lastTaskFailure: TaskFailureSchema.nullable().optional(),
   taskStats: TaskStatsSchema.nullable().optional(),
+  tasksStats: TaskStatsSchema.nullable().optional(),
 });
 /** What {@link AppSchema} parses to (RAML `app.AppInfo`). */
 export type App = z.infer<typeof AppSchema>;

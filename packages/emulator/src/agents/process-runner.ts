@@ -1,0 +1,333 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type CommandCheckResult,
+  nowIso,
+  type TaskLaunchSpec,
+  type TaskRunner,
+  type TaskStatusListener,
+} from "./runner.js";
+import { isTerminalState, type MesosTaskState } from "./types.js";
+
+/** Options of {@link ProcessRunner}. */
+export interface ProcessRunnerOptions {
+  /** Where sandboxes go (`<workDir>/agents/<agentId>/sandboxes/<taskId>`). Default: a new temporary directory. */
+  workDir?: string;
+  /** Prepended to every command, e.g. `["chroot", "/srv/rootfs"]` or `["unshare", "--net"]`. */
+  execPrefix?: readonly string[];
+  /** Remove the sandboxes this runner created (and the temporary work dir, if it made one) on `close()`. */
+  cleanup?: boolean;
+  /** Multiplies kill grace periods (tests use e.g. 0.1). Default 1. */
+  killGraceScale?: number;
+  /** How long `close()` waits after SIGTERM before SIGKILL. Default 1000 ms. */
+  closeGraceMs?: number;
+  /** Host environment variables passed to tasks (default `PATH`, `HOME`, `LANG`). */
+  inheritEnv?: readonly string[];
+}
+
+interface ProcessTask {
+  spec: TaskLaunchSpec;
+  listener: TaskStatusListener;
+  state: MesosTaskState;
+  sandbox: string;
+  env: Record<string, string>;
+  child?: ChildProcess;
+  killRequested: boolean;
+  killTimer?: NodeJS.Timeout;
+  exited: Promise<void>;
+  markExited: () => void;
+}
+
+const DEFAULT_GRACE_MS = 3000;
+
+function signalName(signal: NodeJS.Signals): string {
+  const names: Partial<Record<NodeJS.Signals, string>> = {
+    SIGTERM: "Terminated",
+    SIGKILL: "Killed",
+    SIGINT: "Interrupt",
+    SIGSEGV: "Segmentation fault",
+    SIGABRT: "Aborted",
+  };
+  return names[signal] ?? signal;
+}
+
+/** Sends `signal` to the whole process group led by `pid`; ignores groups that are already gone. */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
+/**
+ * A runner that runs a command task's `cmd` (with `/bin/sh -c`) or `args` as a real local process, in its own process
+ * group and sandbox directory, with the environment Mesos gives (`MESOS_SANDBOX`, `MESOS_TASK_ID`, `HOST`) plus what
+ * the framework sets. stdout and stderr go to files `stdout` and `stderr` in the sandbox. Exit 0 → `TASK_FINISHED`,
+ * another status → `TASK_FAILED`; a kill sends SIGTERM to the process group, then SIGKILL after the grace period, →
+ * `TASK_KILLED`. Container images cannot be run: such tasks fail with a message saying so.
+ */
+export class ProcessRunner implements TaskRunner {
+  readonly kind = "process";
+  private readonly options: ProcessRunnerOptions;
+  private workDirPath: string | undefined;
+  private createdWorkDir = false;
+  private readonly tasks = new Map<string, ProcessTask>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly checks = new Set<ChildProcess>();
+  private closed = false;
+
+  constructor(options: ProcessRunnerOptions = {}) {
+    this.options = options;
+    this.workDirPath = options.workDir;
+  }
+
+  /** The work dir (created on first use when none was given). */
+  get workDir(): string {
+    if (this.workDirPath === undefined) {
+      this.workDirPath = mkdtempSync(join(tmpdir(), "bsaas-emulator-"));
+      this.createdWorkDir = true;
+    }
+    return this.workDirPath;
+  }
+
+  launch(spec: TaskLaunchSpec, listener: TaskStatusListener): void {
+    if (this.closed) throw new Error("runner is closed");
+    if (this.tasks.has(spec.taskId)) throw new Error(`task ${spec.taskId} exists`);
+    let markExited = () => {};
+    const exited = new Promise<void>((resolve) => {
+      markExited = resolve;
+    });
+    const sandbox = join(this.workDir, "agents", spec.agent.id, "sandboxes", spec.taskId);
+    const env: Record<string, string> = {};
+    for (const name of this.options.inheritEnv ?? ["PATH", "HOME", "LANG"]) {
+      const value = process.env[name];
+      if (value !== undefined) env[name] = value;
+    }
+    Object.assign(env, spec.env, {
+      MESOS_SANDBOX: sandbox,
+      MESOS_DIRECTORY: sandbox,
+      MESOS_TASK_ID: spec.taskId,
+      MESOS_AGENT_ID: spec.agent.id,
+      HOST: spec.agent.address,
+    });
+    const task: ProcessTask = {
+      spec,
+      listener,
+      state: "TASK_STAGING",
+      sandbox,
+      env,
+      killRequested: false,
+      exited,
+      markExited,
+    };
+    this.tasks.set(spec.taskId, task);
+    this.later(() => this.start(task));
+  }
+
+  kill(taskId: string): void {
+    const task = this.tasks.get(taskId);
+    if (!task || task.killRequested || isTerminalState(task.state)) return;
+    task.killRequested = true;
+    this.later(() => {
+      if (isTerminalState(task.state)) return;
+      this.report(task, "TASK_KILLING", "");
+      const child = task.child;
+      if (!child?.pid) {
+        // Not started yet: nothing to signal.
+        this.report(task, "TASK_KILLED", "Task killed before it started");
+        task.markExited();
+        return;
+      }
+      killGroup(child.pid, "SIGTERM");
+      const grace = (task.spec.killGracePeriodMs ?? DEFAULT_GRACE_MS) * (this.options.killGraceScale ?? 1);
+      task.killTimer = setTimeout(() => {
+        if (child.pid) killGroup(child.pid, "SIGKILL");
+      }, grace);
+    });
+  }
+
+  sandboxOf(taskId: string): string | undefined {
+    return this.tasks.get(taskId)?.sandbox;
+  }
+
+  /** The operating-system pid of a running task's process (the leader of its process group). */
+  pidOf(taskId: string): number | undefined {
+    const task = this.tasks.get(taskId);
+    return task && !isTerminalState(task.state) ? task.child?.pid : undefined;
+  }
+
+  runCommandCheck(taskId: string, command: string, timeoutMs: number): Promise<CommandCheckResult> {
+    const task = this.tasks.get(taskId);
+    if (!task || this.closed) return Promise.resolve({ ok: false, cause: "task is not running" });
+    return new Promise((resolve) => {
+      const argv = [...(this.options.execPrefix ?? []), "/bin/sh", "-c", command];
+      const [file, ...args] = argv;
+      let child: ChildProcess;
+      try {
+        child = spawn(file ?? "/bin/sh", args, {
+          cwd: task.sandbox,
+          env: task.env,
+          detached: true,
+          stdio: "ignore",
+        });
+      } catch (error) {
+        resolve({ ok: false, cause: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      this.checks.add(child);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        if (child.pid) killGroup(child.pid, "SIGKILL");
+      }, timeoutMs);
+      child.once("error", (error) => {
+        clearTimeout(timer);
+        this.checks.delete(child);
+        resolve({ ok: false, cause: error.message });
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        this.checks.delete(child);
+        if (child.pid) killGroup(child.pid, "SIGKILL");
+        if (timedOut) resolve({ ok: false, cause: `command timed out after ${timeoutMs} ms` });
+        else if (code === 0) resolve({ ok: true });
+        else
+          resolve({
+            ok: false,
+            cause: signal ? `terminated with signal ${signal}` : `exited with status ${code}`,
+          });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const check of this.checks) if (check.pid) killGroup(check.pid, "SIGKILL");
+    const running = [...this.tasks.values()].filter(
+      (task) => task.child?.pid && !isTerminalState(task.state),
+    );
+    for (const task of running) if (task.child?.pid) killGroup(task.child.pid, "SIGTERM");
+    const graceMs = this.options.closeGraceMs ?? 1000;
+    await Promise.race([
+      Promise.all(running.map((task) => task.exited)),
+      new Promise((resolve) => setTimeout(resolve, graceMs)),
+    ]);
+    for (const task of running) if (task.child?.pid) killGroup(task.child.pid, "SIGKILL");
+    await Promise.all(running.map((task) => task.exited));
+    for (const task of this.tasks.values()) if (task.killTimer) clearTimeout(task.killTimer);
+    if (this.options.cleanup) {
+      for (const task of this.tasks.values()) rmSync(task.sandbox, { recursive: true, force: true });
+      if (this.createdWorkDir && this.workDirPath) rmSync(this.workDirPath, { recursive: true, force: true });
+    }
+    this.tasks.clear();
+  }
+
+  private start(task: ProcessTask): void {
+    if (this.closed || task.killRequested) {
+      this.report(task, "TASK_KILLED", "Task killed before it started");
+      task.markExited();
+      return;
+    }
+    this.report(task, "TASK_STAGING", "");
+    const { spec } = task;
+    if (spec.container?.type === "DOCKER") {
+      this.fail(
+        task,
+        "TASK_FAILED",
+        "the process runner runs command tasks only; this app uses a DOCKER container",
+      );
+      return;
+    }
+    if (spec.container?.image !== undefined) {
+      this.fail(
+        task,
+        "TASK_FAILED",
+        "the process runner runs command tasks only; this app uses a MESOS container with an image",
+      );
+      return;
+    }
+    if (!spec.command) {
+      this.fail(task, "TASK_ERROR", "the task has neither cmd nor args");
+      return;
+    }
+    let stdout: number;
+    let stderr: number;
+    try {
+      mkdirSync(task.sandbox, { recursive: true });
+      stdout = openSync(join(task.sandbox, "stdout"), "a");
+      stderr = openSync(join(task.sandbox, "stderr"), "a");
+    } catch (error) {
+      this.fail(
+        task,
+        "TASK_FAILED",
+        `could not create the sandbox: ${error instanceof Error ? error.message : error}`,
+      );
+      return;
+    }
+    this.report(task, "TASK_STARTING", "");
+    const argv = spec.command.shell === true ? ["/bin/sh", "-c", spec.command.value] : [...spec.command.argv];
+    const [file, ...args] = [...(this.options.execPrefix ?? []), ...argv];
+    let child: ChildProcess;
+    try {
+      child = spawn(file ?? "/bin/sh", args, {
+        cwd: task.sandbox,
+        env: task.env,
+        detached: true,
+        stdio: ["ignore", stdout, stderr],
+      });
+    } catch (error) {
+      closeSync(stdout);
+      closeSync(stderr);
+      this.fail(task, "TASK_FAILED", `Failed to launch: ${error instanceof Error ? error.message : error}`);
+      return;
+    }
+    closeSync(stdout);
+    closeSync(stderr);
+    task.child = child;
+    child.once("spawn", () => {
+      if (!isTerminalState(task.state) && task.state !== "TASK_KILLING")
+        this.report(task, "TASK_RUNNING", "");
+    });
+    child.once("error", (error) => {
+      if (child.pid === undefined) this.fail(task, "TASK_FAILED", `Failed to launch: ${error.message}`);
+    });
+    child.once("exit", (code, signal) => {
+      if (task.killTimer) clearTimeout(task.killTimer);
+      // Whatever the command left behind in its process group goes with it, like a Mesos container.
+      if (child.pid) killGroup(child.pid, "SIGKILL");
+      const how =
+        signal !== null
+          ? `Command terminated with signal ${signalName(signal)}`
+          : `Command exited with status ${code ?? -1}`;
+      if (task.killRequested) this.report(task, "TASK_KILLED", how);
+      else if (code === 0) this.report(task, "TASK_FINISHED", how);
+      else this.report(task, "TASK_FAILED", how);
+      task.markExited();
+    });
+  }
+
+  private fail(task: ProcessTask, state: MesosTaskState, message: string): void {
+    this.report(task, state, message);
+    task.markExited();
+  }
+
+  private report(task: ProcessTask, state: MesosTaskState, message: string): void {
+    if (isTerminalState(task.state)) return;
+    task.state = state;
+    task.listener({ taskId: task.spec.taskId, state, message, timestamp: nowIso() });
+  }
+
+  private later(fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, 0);
+    this.timers.add(timer);
+  }
+}
