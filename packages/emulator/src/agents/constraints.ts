@@ -1,15 +1,8 @@
+import { MARATHON_CONSTRAINT_OPERATORS } from "@bsaas/sdk/marathon";
 import type { Agent, Constraint } from "./types.js";
 
-/** The constraint operators Marathon apps use. */
-export const CONSTRAINT_OPERATORS = [
-  "UNIQUE",
-  "CLUSTER",
-  "GROUP_BY",
-  "LIKE",
-  "UNLIKE",
-  "MAX_PER",
-  "IS",
-] as const;
+/** The constraint operators Marathon apps use (the SDK's list, from Marathon's RAML). */
+export const CONSTRAINT_OPERATORS = MARATHON_CONSTRAINT_OPERATORS;
 
 /**
  * The value an agent has for a constraint field: `hostname` (or `@hostname`), `@region`, `@zone`, or an attribute.

@@ -1,3 +1,4 @@
+import type { MesosTaskState } from "@bsaas/sdk/marathon";
 /** A range of ports, both ends included (Mesos `Value.Range`). */
 export interface PortRange {
   begin: number;
@@ -105,21 +106,7 @@ export type PlacementResult =
   | { ok: false; evaluations: AgentEvaluation[] };
 
 /** Mesos task states. */
-export type MesosTaskState =
-  | "TASK_STAGING"
-  | "TASK_STARTING"
-  | "TASK_RUNNING"
-  | "TASK_KILLING"
-  | "TASK_FINISHED"
-  | "TASK_FAILED"
-  | "TASK_KILLED"
-  | "TASK_ERROR"
-  | "TASK_LOST"
-  | "TASK_DROPPED"
-  | "TASK_UNREACHABLE"
-  | "TASK_GONE"
-  | "TASK_GONE_BY_OPERATOR"
-  | "TASK_UNKNOWN";
+export type { MesosTaskState };
 
 const TERMINAL: ReadonlySet<MesosTaskState> = new Set<MesosTaskState>([
   "TASK_FINISHED",
