@@ -15,3 +15,33 @@ export function ensureDependencies(root) {
     process.exit(result.status ?? 1);
   }
 }
+
+/**
+ * Debian packages the test suites run for real: ZooKeeper (Mesos leader detection). Installed with apt-get when
+ * missing and running as root; otherwise the exact command is printed and the run stops.
+ */
+const SYSTEM_PACKAGES = [{ name: "zookeeper", check: "/usr/share/java/zookeeper.jar" }];
+
+export function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.check)).map((p) => p.name);
+  if (missing.length === 0) return;
+  const command = `apt-get install -y --no-install-recommends ${missing.join(" ")}`;
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `Missing Debian packages: ${missing.join(", ")}. Install them as root: apt-get update && ${command}`,
+    );
+    process.exit(1);
+  }
+  console.log(`▶ installing Debian packages: ${missing.join(", ")}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  for (const args of [
+    ["update", "-qq"],
+    ["install", "-y", "-qq", "--no-install-recommends", ...missing],
+  ]) {
+    const result = spawnSync("apt-get", args, { stdio: "inherit", env });
+    if (result.status !== 0) {
+      console.error(`apt-get ${args.join(" ")} failed; see the output above.`);
+      process.exit(result.status ?? 1);
+    }
+  }
+}

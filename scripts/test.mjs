@@ -3,12 +3,12 @@
 // suites of every workspace through turbo (cached where nothing changed), then one closing line
 // `Tests: N passed, N failed` over all workspaces.
 //
-// Later parts of the suite that need machine setup (the provisioned HTCondor rootfs, ZooKeeper) are started from here,
-// so a fresh clone needs only `npm ci && npm test`.
+// What the suites run for real and npm does not install (Debian's ZooKeeper; later the HTCondor rootfs) is installed
+// from here, so a fresh clone needs only `npm ci && npm test` (as root, or with those packages already present).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureDependencies } from "./ensure-deps.mjs";
+import { ensureDependencies, ensureSystemPackages } from "./ensure-deps.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const env = {
@@ -25,6 +25,7 @@ const workspaces = ["packages", "apps"].flatMap((dir) =>
 const reportOf = (ws) => join(ws, ".vitest-report.json");
 
 ensureDependencies(root);
+ensureSystemPackages();
 
 function step(title, command, args) {
   console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);

@@ -7,6 +7,7 @@ export default defineConfig({
     "cluster/index": "src/cluster/index.ts",
     "http/index": "src/http/index.ts",
     "marathon/index": "src/marathon/index.ts",
+    "mesos/index": "src/mesos/index.ts",
   },
   format: ["esm"],
   target: "node20",

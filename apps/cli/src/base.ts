@@ -1,4 +1,5 @@
 import { BsaasError } from "@bsaas/sdk";
+import { stringifyMesosJson } from "@bsaas/sdk/mesos";
 import { Command, Errors } from "@oclif/core";
 
 /**
@@ -6,6 +7,11 @@ import { Command, Errors } from "@oclif/core";
  * (or, with --json, into `{ error: { code, message, hint } }`), exit status 1.
  */
 export abstract class BaseCommand extends Command {
+  /** `--json` output; 64-bit integers (Mesos' `bigint`s) are written as exact JSON numbers. */
+  protected override logJson(json: unknown): void {
+    process.stdout.write(`${stringifyMesosJson(json, 2)}\n`);
+  }
+
   protected override async catch(error: Error & { exitCode?: number }): Promise<unknown> {
     if (!(error instanceof BsaasError)) return super.catch(error);
     if (this.jsonEnabled()) {

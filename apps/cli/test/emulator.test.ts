@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MarathonClient, waitForAppHealthy } from "@bsaas/sdk/marathon";
+import { MesosOperatorClient } from "@bsaas/sdk/mesos";
 import { afterEach, describe, expect, it } from "vitest";
 
 const bin = new URL("../bin/run.js", import.meta.url).pathname;
@@ -15,21 +16,23 @@ afterEach(() => {
 async function start(args: string[]) {
   const child = spawn(
     process.execPath,
-    [bin, "emulator", "start", "--marathon-port", "0", "--json", ...args],
+    [bin, "emulator", "start", "--marathon-port", "0", "--mesos-port", "0", "--json", ...args],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
   children.push(child);
   let out = "";
-  const ready = await new Promise<{ marathon: string; agents: number; runner: string }>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split("\n")[0];
-      if (out.includes("\n") && line) resolve(JSON.parse(line));
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code} before listening: ${out}`)));
-  });
+  const ready = await new Promise<{ mesos: string; marathon: string; agents: number; runner: string }>(
+    (resolve, reject) => {
+      child.stdout?.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split("\n")[0];
+        if (out.includes("\n") && line) resolve(JSON.parse(line));
+      });
+      child.once("exit", (code) => reject(new Error(`exited ${code} before listening: ${out}`)));
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, ready, exited };
 }
@@ -49,6 +52,11 @@ describe("bsaas emulator start", () => {
     expect(ready).toMatchObject({ agents: 2, runner: "simulated" });
     const info = await new MarathonClient({ url: ready.marathon }).info();
     expect(info.name).toBe("marathon");
+    const mesos = new MesosOperatorClient({ master: ready.mesos });
+    const { frameworks } = await mesos.getFrameworks();
+    expect(frameworks?.map((f) => f.framework_info.name)).toEqual(["marathon"]);
+    expect(info.frameworkId).toBe(frameworks?.[0]?.framework_info.id?.value);
+    mesos.close();
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     await expect(fetch(`${ready.marathon}/ping`)).rejects.toThrow();

@@ -50,48 +50,77 @@ export class AgentCluster {
   private readonly byId = new Map<string, Agent>();
   private readonly allocations = new Map<string, Allocation>();
   private readonly listeners = new Set<() => void>();
+  private readonly portRangeStart: number;
+  private readonly portsPerAgent: number;
+  private nextIndex = 0;
 
   constructor(agents: number | readonly AgentSpec[] = 3, options: AgentClusterOptions = {}) {
     this.clusterId = options.clusterId ?? randomUUID();
+    this.portRangeStart = options.portRangeStart ?? 31000;
+    this.portsPerAgent = options.portsPerAgent ?? 1000;
     const specs: readonly AgentSpec[] =
       typeof agents === "number" ? Array.from({ length: agents }, () => ({})) : agents;
-    const start = options.portRangeStart ?? 31000;
-    const perAgent = options.portsPerAgent ?? 1000;
-    this.agentList = specs.map((spec, index) => {
-      const ports: PortRange = spec.ports ?? {
-        begin: start + index * perAgent,
-        end: start + (index + 1) * perAgent - 1,
-      };
-      const agent: Agent = {
-        id: spec.id ?? `${this.clusterId}-S${index}`,
-        hostname: spec.hostname ?? `agent-${index + 1}`,
-        address: spec.address ?? "127.0.0.1",
-        resources: {
-          cpus: spec.cpus ?? DEFAULT_AGENT.cpus,
-          mem: spec.mem ?? DEFAULT_AGENT.mem,
-          disk: spec.disk ?? DEFAULT_AGENT.disk,
-          gpus: spec.gpus ?? DEFAULT_AGENT.gpus,
-          ports,
-        },
-        attributes: { ...(spec.attributes ?? {}) },
-        ...(spec.region === undefined ? {} : { region: spec.region }),
-        ...(spec.zone === undefined ? {} : { zone: spec.zone }),
-      };
-      return agent;
-    });
+    this.agentList = specs.map((spec, index) => this.agentOf(spec, index));
     for (const agent of this.agentList) {
       if (this.byId.has(agent.id)) throw new Error(`duplicate agent id ${agent.id}`);
       this.byId.set(agent.id, agent);
     }
+    this.nextIndex = this.agentList.length;
     for (const [i, a] of this.agentList.entries()) {
-      for (const b of this.agentList.slice(i + 1)) {
-        const pa = a.resources.ports;
-        const pb = b.resources.ports;
-        if (pa.begin <= pb.end && pb.begin <= pa.end) {
-          throw new Error(`port ranges of agents ${a.id} and ${b.id} overlap; give each agent its own range`);
-        }
-      }
+      for (const b of this.agentList.slice(i + 1)) assertDisjoint(a, b);
     }
+  }
+
+  private agentOf(spec: AgentSpec, index: number): Agent {
+    const ports: PortRange = spec.ports ?? {
+      begin: this.portRangeStart + index * this.portsPerAgent,
+      end: this.portRangeStart + (index + 1) * this.portsPerAgent - 1,
+    };
+    return {
+      id: spec.id ?? `${this.clusterId}-S${index}`,
+      hostname: spec.hostname ?? `agent-${index + 1}`,
+      address: spec.address ?? "127.0.0.1",
+      resources: {
+        cpus: spec.cpus ?? DEFAULT_AGENT.cpus,
+        mem: spec.mem ?? DEFAULT_AGENT.mem,
+        disk: spec.disk ?? DEFAULT_AGENT.disk,
+        gpus: spec.gpus ?? DEFAULT_AGENT.gpus,
+        ports,
+      },
+      attributes: { ...(spec.attributes ?? {}) },
+      ...(spec.region === undefined ? {} : { region: spec.region }),
+      ...(spec.zone === undefined ? {} : { zone: spec.zone }),
+    };
+  }
+
+  /**
+   * Adds an agent (ids, hostnames and default port ranges continue the numbering of the constructor's agents).
+   * @throws {Error} when the id is taken or the port range overlaps another agent's.
+   */
+  addAgent(spec: AgentSpec = {}): Agent {
+    const agent = this.agentOf(spec, this.nextIndex);
+    if (this.byId.has(agent.id)) throw new Error(`duplicate agent id ${agent.id}`);
+    for (const other of this.agentList) assertDisjoint(agent, other);
+    this.nextIndex++;
+    this.agentList.push(agent);
+    this.byId.set(agent.id, agent);
+    return agent;
+  }
+
+  /** Removes an agent and everything allocated on it; returns false when it is unknown. */
+  removeAgent(id: string): boolean {
+    const agent = this.byId.get(id);
+    if (!agent) return false;
+    this.byId.delete(id);
+    this.agentList.splice(this.agentList.indexOf(agent), 1);
+    let released = false;
+    for (const [key, allocation] of this.allocations) {
+      if (allocation.agentId !== id) continue;
+      this.allocations.delete(key);
+      released = true;
+    }
+    if (released) for (const listener of this.listeners) listener();
+    return true;
   }
 
   /** All agents, in the order they were given. */
@@ -149,34 +178,10 @@ export class AgentCluster {
     request: PlacementRequest,
     placed: readonly PlacedInstance[],
   ): { reasons: NoOfferMatchReason[]; ports: number[] } {
-    const reasons: NoOfferMatchReason[] = [];
-    const roles = request.acceptedResourceRoles;
-    if (roles && roles.length > 0 && !roles.includes("*")) reasons.push("UnfulfilledRole");
     const placedAgents = placed
       .map((instance) => this.byId.get(instance.agentId))
       .filter((a): a is Agent => a !== undefined);
-    for (const constraint of request.constraints ?? []) {
-      if (!meetsConstraint(agent, constraint, placedAgents)) {
-        reasons.push("UnfulfilledConstraint");
-        break;
-      }
-    }
-    const free = this.free(agent.id);
-    if (free.cpus + EPSILON < request.cpus) reasons.push("InsufficientCpus");
-    if (free.mem + EPSILON < request.mem) reasons.push("InsufficientMemory");
-    if (free.disk + EPSILON < request.disk) reasons.push("InsufficientDisk");
-    if (free.gpus + EPSILON < request.gpus) reasons.push("InsufficientGpus");
-    let ports: number[] = [];
-    if (request.requiredPorts && request.requiredPorts.length > 0) {
-      const available = new Set(free.ports);
-      if (request.requiredPorts.every((port) => available.has(port))) ports = [...request.requiredPorts];
-      else reasons.push("InsufficientPorts");
-    } else if (request.portCount > 0) {
-      if (free.ports.length >= request.portCount) ports = free.ports.slice(0, request.portCount);
-      else reasons.push("InsufficientPorts");
-    }
-    reasons.sort((a, b) => REASON_FUNNEL.indexOf(a) - REASON_FUNNEL.indexOf(b));
-    return { reasons, ports };
+    return evaluateAgent(agent, this.free(agent.id), request, placedAgents);
   }
 
   /**
@@ -219,4 +224,49 @@ export class AgentCluster {
     if (!this.allocations.delete(id)) return;
     for (const listener of this.listeners) listener();
   }
+}
+
+function assertDisjoint(a: Agent, b: Agent): void {
+  const pa = a.resources.ports;
+  const pb = b.resources.ports;
+  if (pa.begin <= pb.end && pb.begin <= pa.end) {
+    throw new Error(`port ranges of agents ${a.id} and ${b.id} overlap; give each agent its own range`);
+  }
+}
+
+/**
+ * Checks whether `request` fits into resources `available` on `agent` (free resources of the agent, or the resources
+ * of an offer): the reasons it does not (empty when it does, ordered like Marathon's reason funnel) and the host ports
+ * it would use. `placed` are the agents of the instances of the same app that already run (for constraints).
+ */
+export function evaluateAgent(
+  agent: Agent,
+  available: ScalarResources & { ports: readonly number[] },
+  request: PlacementRequest,
+  placed: readonly Agent[],
+): { reasons: NoOfferMatchReason[]; ports: number[] } {
+  const reasons: NoOfferMatchReason[] = [];
+  const roles = request.acceptedResourceRoles;
+  if (roles && roles.length > 0 && !roles.includes("*")) reasons.push("UnfulfilledRole");
+  for (const constraint of request.constraints ?? []) {
+    if (!meetsConstraint(agent, constraint, placed)) {
+      reasons.push("UnfulfilledConstraint");
+      break;
+    }
+  }
+  if (available.cpus + EPSILON < request.cpus) reasons.push("InsufficientCpus");
+  if (available.mem + EPSILON < request.mem) reasons.push("InsufficientMemory");
+  if (available.disk + EPSILON < request.disk) reasons.push("InsufficientDisk");
+  if (available.gpus + EPSILON < request.gpus) reasons.push("InsufficientGpus");
+  let ports: number[] = [];
+  if (request.requiredPorts && request.requiredPorts.length > 0) {
+    const free = new Set(available.ports);
+    if (request.requiredPorts.every((port) => free.has(port))) ports = [...request.requiredPorts];
+    else reasons.push("InsufficientPorts");
+  } else if (request.portCount > 0) {
+    if (available.ports.length >= request.portCount) ports = available.ports.slice(0, request.portCount);
+    else reasons.push("InsufficientPorts");
+  }
+  reasons.sort((a, b) => REASON_FUNNEL.indexOf(a) - REASON_FUNNEL.indexOf(b));
+  return { reasons, ports };
 }

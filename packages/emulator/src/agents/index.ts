@@ -1,4 +1,10 @@
-export { AgentCluster, type AgentClusterOptions, type Allocation, DEFAULT_AGENT } from "./cluster.js";
+export {
+  AgentCluster,
+  type AgentClusterOptions,
+  type Allocation,
+  DEFAULT_AGENT,
+  evaluateAgent,
+} from "./cluster.js";
 export { CONSTRAINT_OPERATORS, constraintProblem, fieldValue, meetsConstraint } from "./constraints.js";
 export { ProcessRunner, type ProcessRunnerOptions } from "./process-runner.js";
 export {

@@ -95,7 +95,9 @@ export class ProcessRunner implements TaskRunner {
 
   launch(spec: TaskLaunchSpec, listener: TaskStatusListener): void {
     if (this.closed) throw new Error("runner is closed");
-    if (this.tasks.has(spec.taskId)) throw new Error(`task ${spec.taskId} exists`);
+    const previous = this.tasks.get(spec.taskId);
+    // A task id may be used again once its task is over (Mesos only refuses ids of active tasks).
+    if (previous && !isTerminalState(previous.state)) throw new Error(`task ${spec.taskId} exists`);
     let markExited = () => {};
     const exited = new Promise<void>((resolve) => {
       markExited = resolve;

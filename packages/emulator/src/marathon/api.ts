@@ -500,7 +500,7 @@ export class MarathonApi {
       const running = this.core.instancesOf(appId).filter((i) => i.task && !isTerminalState(i.task.state));
       servicePorts(app).forEach((servicePort, index) => {
         const hosts = running.map((i) => {
-          const agent = this.core.cluster.agent(i.task?.agentId ?? "");
+          const agent = this.core.agentInfo(i.task?.agentId ?? "");
           return `${agent?.hostname ?? ""}:${i.task?.ports[index] ?? ""}`;
         });
         lines.push([safePath(appId), String(servicePort), ...hosts].join("\t"));
@@ -579,7 +579,7 @@ export class MarathonApi {
     const host = req.query.get("host");
     const instances = this.activeInstances(id).filter((i) => {
       if (host === null || host === "*") return true;
-      const agent = this.core.cluster.agent(i.task?.agentId ?? "");
+      const agent = this.core.agentInfo(i.task?.agentId ?? "");
       return agent?.hostname === host || agent?.address === host;
     });
     if (scale) return this.killAndScale(new Map([[id, instances]]), flag(req.query, "force", false));

@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { AgentCluster } from "../agents/cluster.js";
-import type { TaskCommand, TaskRunner, TaskStatusUpdate } from "../agents/runner.js";
+import { evaluateAgent } from "../agents/cluster.js";
+import type { TaskRunner, TaskStatusUpdate } from "../agents/runner.js";
 import {
+  type Agent,
   isTerminalState,
   type MesosTaskState,
   type NoOfferMatchReason,
   REASON_FUNNEL,
 } from "../agents/types.js";
+import type { MesosObject } from "../mesos/json.js";
+import { type ResourceBag, resourcesJson, subtract } from "../mesos/resources.js";
 import {
   type AppDef,
   cloneApp,
@@ -35,7 +38,8 @@ import {
 } from "./groups.js";
 import { type ProbeResult, probe, resolveHealthCheck } from "./health.js";
 import type { JsonObject, JsonValue } from "./json.js";
-import { newInstanceId, taskIdOf } from "./paths.js";
+import type { MarathonOffer, MarathonStatus, MesosDriver } from "./mesos-driver.js";
+import { newInstanceId, splitPath, taskIdOf } from "./paths.js";
 import { affectedApps, computePlan, findCycle, type PlanAction, type PlanStep, stepsJson } from "./plan.js";
 
 /** Knobs that make time pass faster in tests. */
@@ -46,6 +50,8 @@ export interface MarathonTiming {
   backoffScale?: number;
   /** Multiplies `taskKillGracePeriodSeconds` (default 1). */
   killGraceScale?: number;
+  /** How long offers Marathon cannot use are refused (Mesos `refuse_seconds`; default 5000 ms). */
+  declineOfferDurationMs?: number;
 }
 
 /** What an instance is meant to do (Marathon's `Goal`). */
@@ -117,7 +123,8 @@ interface LaunchStats {
   lastUnusedAt?: string;
   lastUsedAt?: string;
   attempt: Map<NoOfferMatchReason, number>;
-  lastByAgent: Map<string, { reasons: NoOfferMatchReason[]; timestamp: string }>;
+  /** The last offer of each agent and why it was not (fully) used for the app. */
+  lastByAgent: Map<string, { reasons: NoOfferMatchReason[]; timestamp: string; offer: MarathonOffer }>;
 }
 
 interface Backoff {
@@ -199,10 +206,14 @@ export class MarathonCore {
   private readonly healthTimers = new Map<string, NodeJS.Timeout[]>();
   private reconcileScheduled: NodeJS.Immediate | undefined;
   private closed = false;
-  private readonly unsubscribeRelease: () => void;
+  /** Agents Marathon learnt about from offers (hostname, address, attributes for constraints). */
+  private readonly agents = new Map<string, Agent>();
+  /** Launchable instances (`<instance id>:<incarnation>`) when Marathon last revived offers. */
+  private revivedFor = new Set<string>();
+  /** Set by the emulator: Marathon's framework connection to the Mesos master. */
+  driver: MesosDriver | undefined;
 
   constructor(
-    readonly cluster: AgentCluster,
     readonly runner: TaskRunner,
     private readonly bus: EventBus,
     private readonly clock: VersionClock,
@@ -211,7 +222,11 @@ export class MarathonCore {
     const version = clock.next();
     this.root = emptyGroup("/", version);
     this.history.push({ version, root: this.root });
-    this.unsubscribeRelease = cluster.onRelease(() => this.requestReconcile());
+  }
+
+  /** An agent Marathon has seen in an offer. */
+  agentInfo(agentId: string): Agent | undefined {
+    return this.agents.get(agentId);
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -708,7 +723,7 @@ export class MarathonCore {
     if (task.killRequested) return;
     task.killRequested = true;
     task.killReason = reason;
-    this.runner.kill(task.taskId);
+    this.driver?.kill(task.taskId, task.agentId);
   }
 
   /**
@@ -735,14 +750,28 @@ export class MarathonCore {
     return undefined;
   }
 
+  /** A status update from Mesos (the driver acknowledges it afterwards). */
+  onMesosUpdate(status: MarathonStatus): void {
+    const instance = this.instanceByTaskId(status.taskId);
+    if (!instance) return;
+    this.onStatus(instance.instanceId, {
+      taskId: status.taskId,
+      state: status.state as MesosTaskState,
+      message: status.message,
+      timestamp: status.timestamp,
+    });
+  }
+
   private onStatus(instanceId: string, update: TaskStatusUpdate): void {
     if (this.closed) return;
     const instance = this.instances.get(instanceId);
     const task = instance?.task;
     if (!instance || !task || task.taskId !== update.taskId || isTerminalState(task.state)) return;
+    // A repeated update (a re-sent or reconciliation update) changes nothing.
+    if (task.state === update.state) return;
     task.state = update.state;
     task.message = update.message;
-    const agent = this.cluster.agent(task.agentId);
+    const agent = this.agents.get(task.agentId);
     const host = agent?.hostname ?? "";
     if (update.state === "TASK_RUNNING" && task.startedAt === undefined) task.startedAt = update.timestamp;
     this.publish("status_update_event", {
@@ -770,7 +799,6 @@ export class MarathonCore {
   }
 
   private onTerminal(instance: Instance, task: TaskRecord, update: TaskStatusUpdate, host: string): void {
-    this.cluster.release(task.taskId);
     this.stopHealthChecks(instance);
     if (instance.healthy !== undefined) {
       instance.healthy = undefined;
@@ -848,6 +876,21 @@ export class MarathonCore {
       .sort((a, b) => (a.waitingSince < b.waitingSince ? -1 : a.waitingSince > b.waitingSince ? 1 : 0));
   }
 
+  /** Instances that may be launched now: waiting, and their app is not in a launch delay. */
+  private launchable(): { app: AppDef; instances: Instance[] }[] {
+    const out: { app: AppDef; instances: Instance[] }[] = [];
+    for (const app of transitiveApps(this.root)) {
+      const waiting = this.waitingOf(app.id);
+      if (waiting.length === 0 || this.delayLeftMs(app.id) > 0) continue;
+      out.push({ app, instances: waiting });
+    }
+    return out;
+  }
+
+  /**
+   * Keeps the launch queue's bookkeeping (launch delays) and tells Mesos whether Marathon wants offers: REVIVE when an
+   * instance became launchable since the last revive, SUPPRESS when nothing waits. Launching happens on offers.
+   */
   private launchPending(): void {
     const apps = transitiveApps(this.root);
     const waitingApps = new Set<string>();
@@ -855,6 +898,7 @@ export class MarathonCore {
       const waiting = this.waitingOf(app.id);
       if (waiting.length === 0) continue;
       waitingApps.add(app.id);
+      if (!this.launchStats.has(app.id)) this.launchStats.set(app.id, this.newStats());
       const delay = this.delayLeftMs(app.id);
       if (delay > 0) {
         const backoff = this.backoffs.get(app.id);
@@ -864,13 +908,24 @@ export class MarathonCore {
             this.requestReconcile();
           }, delay + 1);
         }
-        if (!this.launchStats.has(app.id)) this.launchStats.set(app.id, this.newStats());
-        continue;
       }
-      for (const instance of waiting) if (!this.launch(app, instance)) break;
     }
     for (const id of this.launchStats.keys()) {
       if (!waitingApps.has(id) || this.waitingOf(id).length === 0) this.launchStats.delete(id);
+    }
+    const driver = this.driver;
+    if (!driver) return;
+    const keys = new Set(
+      this.launchable().flatMap(({ instances }) => instances.map((i) => `${i.instanceId}:${i.incarnation}`)),
+    );
+    if (keys.size === 0) {
+      if (!driver.suppressed) driver.suppress();
+      this.revivedFor.clear();
+      return;
+    }
+    if (driver.suppressed || [...keys].some((key) => !this.revivedFor.has(key))) {
+      this.revivedFor = keys;
+      driver.revive();
     }
   }
 
@@ -884,90 +939,139 @@ export class MarathonCore {
     };
   }
 
-  private launch(app: AppDef, instance: Instance): boolean {
-    const stats = this.launchStats.get(app.id) ?? this.newStats();
-    this.launchStats.set(app.id, stats);
-    const needs = hostPortNeeds(app);
-    const config = app.versionInfo.lastConfigChangeAt;
-    const placed = this.instancesOf(app.id)
-      .filter(
-        (i) =>
-          i.task && !isTerminalState(i.task.state) && !i.task.killRequested && i.configVersion === config,
-      )
-      .map((i) => ({ agentId: i.task?.agentId ?? "" }));
-    const result = this.cluster.place(
-      {
-        cpus: app.cpus,
-        mem: app.mem,
-        disk: app.disk,
-        gpus: app.gpus,
-        portCount: needs.count,
-        ...(needs.required ? { requiredPorts: needs.required } : {}),
-        constraints: app.constraints,
-        ...(app.acceptedResourceRoles ? { acceptedResourceRoles: app.acceptedResourceRoles } : {}),
-      },
-      placed,
-    );
-    const now = new Date().toISOString();
-    for (const evaluation of result.evaluations) {
-      stats.processed++;
-      const used = result.ok && evaluation.agent.id === result.agent.id;
-      if (used) {
-        stats.lastUsedAt = now;
-        stats.lastByAgent.set(evaluation.agent.id, { reasons: [], timestamp: now });
-        continue;
+  private declineSeconds(): number {
+    return (this.timing.declineOfferDurationMs ?? 5000) / 1000;
+  }
+
+  /**
+   * Offers from Mesos: each is matched against the launch queue (apps in tree order, instances oldest first) with the
+   * placement rules of {@link evaluateAgent} (resources, ports, roles, constraints) against what is left of the offer.
+   * Used offers are accepted with LAUNCH; the others are declined. Every offer counts in the queue's
+   * `processedOffersSummary` of each app that was waiting.
+   */
+  onOffers(offers: readonly MarathonOffer[]): void {
+    const driver = this.driver;
+    if (this.closed || !driver) return;
+    for (const offer of offers) {
+      this.agents.set(offer.agent.id, offer.agent);
+      let remaining: ResourceBag = offer.resources;
+      const taskInfos: MesosObject[] = [];
+      const now = new Date().toISOString();
+      for (const { app, instances } of this.launchable()) {
+        const stats = this.launchStats.get(app.id) ?? this.newStats();
+        this.launchStats.set(app.id, stats);
+        stats.processed++;
+        let used = false;
+        let reasons: NoOfferMatchReason[] = [];
+        for (const instance of instances) {
+          const needs = hostPortNeeds(app);
+          const config = app.versionInfo.lastConfigChangeAt;
+          const placed = this.instancesOf(app.id)
+            .filter(
+              (i) =>
+                i.task &&
+                !isTerminalState(i.task.state) &&
+                !i.task.killRequested &&
+                i.configVersion === config,
+            )
+            .map((i) => this.agents.get(i.task?.agentId ?? ""))
+            .filter((a): a is Agent => a !== undefined);
+          const result = evaluateAgent(
+            offer.agent,
+            remaining,
+            {
+              cpus: app.cpus,
+              mem: app.mem,
+              disk: app.disk,
+              gpus: app.gpus,
+              portCount: needs.count,
+              ...(needs.required ? { requiredPorts: needs.required } : {}),
+              constraints: app.constraints,
+              ...(app.acceptedResourceRoles ? { acceptedResourceRoles: app.acceptedResourceRoles } : {}),
+            },
+            placed,
+          );
+          if (result.reasons.length > 0) {
+            reasons = result.reasons;
+            break;
+          }
+          const taskInfo = this.launch(app, instance, offer.agent, result.ports, now);
+          taskInfos.push(taskInfo);
+          remaining = subtract(remaining, {
+            cpus: app.cpus,
+            mem: app.mem,
+            disk: app.disk,
+            gpus: app.gpus,
+            ports: result.ports,
+          });
+          used = true;
+        }
+        if (used) stats.lastUsedAt = now;
+        else {
+          if (reasons.length === 0) reasons = ["DeclinedScarceResources"];
+          stats.unused++;
+          stats.lastUnusedAt = now;
+          const first = reasons[0];
+          if (first) stats.attempt.set(first, (stats.attempt.get(first) ?? 0) + 1);
+        }
+        stats.lastByAgent.set(offer.agent.id, { reasons, timestamp: now, offer });
       }
-      const reasons: NoOfferMatchReason[] =
-        evaluation.reasons.length > 0 ? evaluation.reasons : ["DeclinedScarceResources"];
-      stats.unused++;
-      stats.lastUnusedAt = now;
-      const first = reasons[0];
-      if (first) stats.attempt.set(first, (stats.attempt.get(first) ?? 0) + 1);
-      stats.lastByAgent.set(evaluation.agent.id, { reasons, timestamp: now });
+      if (taskInfos.length > 0) driver.launch(offer.id, taskInfos, this.declineSeconds());
+      else driver.decline(offer.id, this.declineSeconds());
     }
-    if (!result.ok) return false;
+  }
+
+  /** Marks an instance launched on an agent and returns its TaskInfo (Marathon's `TaskBuilder`, simplified). */
+  private launch(app: AppDef, instance: Instance, agent: Agent, ports: number[], now: string): MesosObject {
     const taskId = taskIdOf(instance.instanceId, instance.incarnation);
-    this.cluster.allocate(taskId, {
-      agentId: result.agent.id,
-      cpus: app.cpus,
-      mem: app.mem,
-      disk: app.disk,
-      gpus: app.gpus,
-      ports: result.ports,
-    });
+    const config = app.versionInfo.lastConfigChangeAt;
     instance.runSpecVersion = app.version;
     instance.configVersion = config;
     instance.health = [];
     instance.task = {
       taskId,
-      agentId: result.agent.id,
-      ports: result.ports,
+      agentId: agent.id,
+      ports,
       state: "TASK_STAGING",
       message: "",
       stagedAt: now,
       killRequested: false,
     };
     const container = containerOf(app);
-    const command: TaskCommand | undefined =
-      app.cmd !== undefined
-        ? { shell: true, value: app.cmd }
-        : app.args && app.args.length > 0 && container?.type !== "DOCKER"
-          ? { shell: false, argv: app.args }
-          : undefined;
-    this.runner.launch(
-      {
-        taskId,
-        agent: result.agent,
-        resources: { cpus: app.cpus, mem: app.mem, disk: app.disk, gpus: app.gpus },
-        ports: result.ports,
-        env: this.taskEnv(app, taskId, result.ports),
-        ...(command ? { command } : {}),
-        ...(container ? { container } : {}),
-        killGracePeriodMs: (app.taskKillGracePeriodSeconds ?? 3) * 1000 * this.timing.killGraceScale,
+    const env = this.taskEnv(app, taskId, ports);
+    const environment = {
+      variables: Object.entries(env).map(([name, value]) => ({ name, value })),
+    };
+    let command: MesosObject;
+    if (app.cmd !== undefined) command = { shell: true, value: app.cmd, environment };
+    else if (app.args && app.args.length > 0 && container?.type !== "DOCKER") {
+      command = { shell: false, value: app.args[0] ?? "", arguments: [...app.args], environment };
+    } else if (app.args && app.args.length > 0) {
+      command = { shell: false, arguments: [...app.args], environment };
+    } else command = { shell: false, environment };
+    const taskInfo: MesosObject = {
+      name: splitPath(app.id).reverse().join("."),
+      task_id: { value: taskId },
+      agent_id: { value: agent.id },
+      resources: resourcesJson({ cpus: app.cpus, mem: app.mem, disk: app.disk, gpus: app.gpus, ports }),
+      command,
+      kill_policy: {
+        grace_period: {
+          nanoseconds: Math.round((app.taskKillGracePeriodSeconds ?? 3) * 1e9 * this.timing.killGraceScale),
+        },
       },
-      (update) => this.onStatus(instance.instanceId, update),
-    );
-    return true;
+    };
+    const labels = Object.entries(app.labels).map(([key, value]) => ({ key, value }));
+    if (labels.length > 0) taskInfo.labels = { labels };
+    if (container?.type === "DOCKER") {
+      taskInfo.container = { type: "DOCKER", docker: { image: container.image ?? "", network: "HOST" } };
+    } else if (container) {
+      taskInfo.container =
+        container.image === undefined
+          ? { type: "MESOS" }
+          : { type: "MESOS", mesos: { image: { type: "DOCKER", docker: { name: container.image } } } };
+    }
+    return taskInfo;
   }
 
   /** The environment Marathon gives a task (TaskBuilder: context, ports, labels, then the app's `env`). */
@@ -1022,7 +1126,7 @@ export class MarathonCore {
       }
       return;
     }
-    const address = this.cluster.agent(task.agentId)?.address ?? "127.0.0.1";
+    const address = this.agents.get(task.agentId)?.address ?? "127.0.0.1";
     const timers: NodeJS.Timeout[] = [];
     this.healthTimers.set(task.taskId, timers);
     app.healthChecks.forEach((hc, index) => {
@@ -1131,7 +1235,7 @@ export class MarathonCore {
           instanceId: instance.instanceId,
           version: instance.runSpecVersion,
           reason: next.lastFailureCause ?? "unhealthy",
-          host: this.cluster.agent(task.agentId)?.hostname ?? "",
+          host: this.agents.get(task.agentId)?.hostname ?? "",
           slaveId: task.agentId,
         });
         this.killInstance(instance, "unhealthy");
@@ -1168,8 +1272,6 @@ export class MarathonCore {
     for (const timers of this.healthTimers.values()) for (const timer of timers) clearTimeout(timer);
     this.healthTimers.clear();
     for (const backoff of this.backoffs.values()) if (backoff.timer) clearTimeout(backoff.timer);
-    this.unsubscribeRelease();
-    await this.runner.close();
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -1180,7 +1282,7 @@ export class MarathonCore {
   taskJson(instance: Instance, app: AppDef | undefined): JsonObject | undefined {
     const task = instance.task;
     if (!task) return undefined;
-    const agent = this.cluster.agent(task.agentId);
+    const agent = this.agents.get(task.agentId);
     const health: JsonValue[] = [];
     for (const h of instance.health) {
       if (!h) continue;
@@ -1324,13 +1426,13 @@ export class MarathonCore {
     };
     if (withLastUnusedOffers) {
       const offers: JsonValue[] = [];
-      for (const [agentId, { reasons, timestamp }] of stats.lastByAgent) {
-        const agent = this.cluster.agent(agentId);
-        if (!agent || reasons.length === 0) continue;
-        const free = this.cluster.free(agentId);
+      for (const [agentId, { reasons, timestamp, offer }] of stats.lastByAgent) {
+        const agent = offer.agent;
+        if (reasons.length === 0) continue;
+        const free = offer.resources;
         offers.push({
           offer: {
-            id: randomUUID(),
+            id: offer.id,
             hostname: agent.hostname,
             agentId,
             resources: [

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppDefinitionSchema, AppUpdateSchema, GroupUpdateSchema } from "@bsaas/sdk/marathon";
-import { AgentCluster } from "../agents/cluster.js";
-import { ProcessRunner } from "../agents/process-runner.js";
+import type { AgentCluster } from "../agents/cluster.js";
 import type { TaskRunner } from "../agents/runner.js";
 import { SimulatedRunner } from "../agents/simulated-runner.js";
 import type { AgentSpec, MesosTaskState } from "../agents/types.js";
+import { MesosMaster } from "../mesos/master.js";
+import { type MesosMasterServer, startMesosMaster } from "../mesos/server.js";
 import { type LoopbackServer, startLoopbackServer } from "../server.js";
 import { type ApiResponse, MarathonApi } from "./api.js";
 import { VersionClock } from "./clock.js";
@@ -14,6 +15,7 @@ import { HttpError } from "./errors.js";
 import { EventBus, EventStreamHub, type MarathonEvent } from "./events.js";
 import { findApp } from "./groups.js";
 import type { JsonObject, JsonValue } from "./json.js";
+import { MesosDriver } from "./mesos-driver.js";
 import { forwardToLeader, sendProxied, VIA_HEADER } from "./proxy.js";
 import type { RequestSchemas } from "./validation.js";
 
@@ -31,6 +33,16 @@ export interface MarathonEmulatorOptions {
   port?: number;
   /** Allow a non-loopback `host`. */
   allowAnyHost?: boolean;
+  /**
+   * The Mesos master Marathon registers with as the framework `marathon` (a started master, or an in-process
+   * {@link MesosMaster}). Default: Marathon starts its own master on loopback with `agents`, `runner`, `workDir`,
+   * `execPrefix` and `cleanup` (the options below), and stops it on `close()`.
+   */
+  mesos?: MesosMaster | MesosMasterServer;
+  /** Allocation interval of the master Marathon starts itself (default 50 ms: resources freed are offered quickly). */
+  allocationIntervalMs?: number;
+  /** FrameworkInfo.failover_timeout Marathon registers with, in seconds (default one week, like Marathon). */
+  failoverTimeoutSeconds?: number;
   /** Agent count or specs (default 3 agents of 4 cpus, 8192 MB, 20000 MB disk, 1000 ports each). */
   agents?: number | readonly AgentSpec[];
   /** First host port of the default agent port ranges (default 31000). */
@@ -47,7 +59,10 @@ export interface MarathonEmulatorOptions {
   auth?: MarathonAuth;
   /** Heart-beat period of `/v2/events` (default 10 000 ms, like Jetty's EventSource). */
   heartbeatMs?: number;
-  /** Time scaling for tests, plus the simulated runner's step delay (default 20 ms). */
+  /**
+   * Time scaling for tests, plus the simulated runner's step delay (default 20 ms) of the master Marathon starts
+   * itself, and how long offers Marathon cannot use are declined for (`declineOfferDurationMs`, default 5000 ms).
+   */
   timing?: MarathonTiming & { taskStepDelayMs?: number };
   /** Follower mode: proxy every request to this leader (`/v2/events` is redirected instead). */
   leaderUrl?: string;
@@ -93,8 +108,16 @@ export interface MarathonEmulator {
   readonly port: number;
   /** Every event, as `/v2/events` sends them (`events.on("event", fn)`, `events.history`). */
   readonly events: EventBus;
+  /** The agents of the Mesos master Marathon schedules through. */
   readonly cluster: AgentCluster;
+  /** The runner of the Mesos master's agents. */
   readonly runner: TaskRunner;
+  /** The Mesos master Marathon is a framework of. */
+  readonly mesos: MesosMaster;
+  /** The master's URL, when it serves HTTP. */
+  readonly mesosUrl: string | undefined;
+  /** Marathon's framework id at the master (`/v2/info` reports it). */
+  readonly frameworkId: string;
   /** Responses, when `recordResponses` is set. */
   readonly responses: RecordedResponse[];
   /** Stops the server, ends event streams, kills every task process. */
@@ -178,25 +201,40 @@ export async function startMarathonEmulator(
     healthCheckScale: options.timing?.healthCheckScale ?? 1,
     backoffScale: options.timing?.backoffScale ?? 1,
     killGraceScale: options.timing?.killGraceScale ?? 1,
+    declineOfferDurationMs: options.timing?.declineOfferDurationMs ?? 5000,
   };
-  const cluster = new AgentCluster(options.agents ?? 3, {
-    ...(options.portRangeStart === undefined ? {} : { portRangeStart: options.portRangeStart }),
-  });
-  const runner: TaskRunner =
-    typeof options.runner === "object"
-      ? options.runner
-      : options.runner === "process"
-        ? new ProcessRunner({
-            ...(options.workDir === undefined ? {} : { workDir: options.workDir }),
-            ...(options.execPrefix === undefined ? {} : { execPrefix: options.execPrefix }),
-            ...(options.cleanup === undefined ? {} : { cleanup: options.cleanup }),
-          })
-        : new SimulatedRunner({ stepDelayMs: options.timing?.taskStepDelayMs ?? 20 });
+  let ownMaster: MesosMasterServer | undefined;
+  let master: MesosMaster;
+  let mesosUrl: string | undefined;
+  if (options.mesos instanceof MesosMaster) {
+    master = options.mesos;
+  } else if (options.mesos) {
+    master = options.mesos.master;
+    mesosUrl = options.mesos.url;
+  } else {
+    ownMaster = await startMesosMaster({
+      ...(options.agents === undefined ? {} : { agents: options.agents }),
+      ...(options.portRangeStart === undefined ? {} : { portRangeStart: options.portRangeStart }),
+      ...(options.runner === undefined ? {} : { runner: options.runner }),
+      ...(options.workDir === undefined ? {} : { workDir: options.workDir }),
+      ...(options.execPrefix === undefined ? {} : { execPrefix: options.execPrefix }),
+      ...(options.cleanup === undefined ? {} : { cleanup: options.cleanup }),
+      taskStepDelayMs: options.timing?.taskStepDelayMs ?? 20,
+      allocationIntervalMs: options.allocationIntervalMs ?? 50,
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.allowAnyHost === undefined ? {} : { allowAnyHost: options.allowAnyHost }),
+    });
+    master = ownMaster.master;
+    mesosUrl = ownMaster.url;
+  }
+  const cluster = master.state.cluster;
+  const runner = master.state.runner;
   const bus = new EventBus();
   bus.setMaxListeners(0);
-  const core = new MarathonCore(cluster, runner, bus, new VersionClock(), timing);
+  const core = new MarathonCore(runner, bus, new VersionClock(), timing);
   const hub = new EventStreamHub(bus, options.heartbeatMs ?? 10_000);
-  const frameworkId = `${cluster.clusterId}-0000`;
+  let driver: MesosDriver | undefined;
+  const frameworkId = () => driver?.frameworkId ?? "";
   const marathonVersion = options.marathonVersion ?? "1.11.24";
   const responses: RecordedResponse[] = [];
   let stats: MutatingRequestStats = { total: 0, byMethod: {}, byRoute: {} };
@@ -212,7 +250,7 @@ export async function startMarathonEmulator(
     buildref: "bsaas-emulator",
     elected: true,
     leader: hostPort(),
-    frameworkId,
+    frameworkId: frameworkId(),
     marathon_config: {
       access_control_allow_origin: [],
       checkpoint: true,
@@ -231,12 +269,12 @@ export async function startMarathonEmulator(
       leader_proxy_read_timeout_ms: 10000,
       local_port_max: 20000,
       local_port_min: 10000,
-      master: "local",
+      master: `${master.ip}:${master.port}`,
       max_instances_per_offer: 5,
       mesos_bridge_name: "mesos-bridge",
       mesos_heartbeat_failure_threshold: 5,
       mesos_heartbeat_interval: 15000,
-      mesos_leader_ui_url: null,
+      mesos_leader_ui_url: mesosUrl ?? null,
       mesos_role: null,
       mesos_user: process.env.USER ?? "root",
       min_revive_offers_interval: 5000,
@@ -422,12 +460,38 @@ export async function startMarathonEmulator(
     send(req, res, url, answer);
   };
 
-  server = await startLoopbackServer(handler, {
-    ...(options.host === undefined ? {} : { host: options.host }),
-    ...(options.port === undefined ? {} : { port: options.port }),
-    ...(options.allowAnyHost === undefined ? {} : { allowAnyHost: options.allowAnyHost }),
-  });
+  try {
+    server = await startLoopbackServer(handler, {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.allowAnyHost === undefined ? {} : { allowAnyHost: options.allowAnyHost }),
+    });
+  } catch (error) {
+    await ownMaster?.close();
+    throw error;
+  }
   const started = server;
+  // Marathon registers with the master as the framework "marathon" and schedules through its offers.
+  const mesosDriver = new MesosDriver(
+    master,
+    { onOffers: (offers) => core.onOffers(offers), onUpdate: (status) => core.onMesosUpdate(status) },
+    {
+      failoverTimeoutSeconds: options.failoverTimeoutSeconds ?? 604_800,
+      webuiUrl: started.url,
+      hostname: started.host,
+    },
+  );
+  driver = mesosDriver;
+  core.driver = mesosDriver;
+  try {
+    await mesosDriver.start();
+  } catch (error) {
+    await started.close();
+    await core.close();
+    await ownMaster?.close();
+    throw error;
+  }
+  const registeredId = frameworkId();
 
   const simulated = (): SimulatedRunner => {
     if (runner instanceof SimulatedRunner) return runner;
@@ -442,12 +506,17 @@ export async function startMarathonEmulator(
     events: bus,
     cluster,
     runner,
+    mesos: master,
+    mesosUrl,
+    frameworkId: registeredId,
     responses,
     close() {
       closing ??= (async () => {
         hub.closeAll();
         await started.close();
         await core.close();
+        mesosDriver.close();
+        await ownMaster?.close();
       })();
       return closing;
     },

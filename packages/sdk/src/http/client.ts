@@ -78,6 +78,8 @@ export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
   idempotent?: boolean;
   /** JSON decoder (e.g. one that keeps 64-bit integers exact). Default `JSON.parse`. */
   decode?: (text: string) => unknown;
+  /** Return a redirect as the response instead of following it (e.g. to read Mesos' `/master/redirect`). */
+  followRedirects?: boolean;
 }
 
 /** A successful response. */
@@ -278,7 +280,11 @@ export class HttpClient {
       }
       this.log(description, { attempt: attempts, status: response.status, ms: Date.now() - started });
 
-      if (REDIRECTS.has(response.status) && typeof response.headers.location === "string") {
+      if (
+        REDIRECTS.has(response.status) &&
+        typeof response.headers.location === "string" &&
+        req.followRedirects !== false
+      ) {
         if (responseType === "stream") (response.data as Readable).destroy();
         if (++redirects > maxRedirects) {
           throw new HttpError(
@@ -302,7 +308,12 @@ export class HttpClient {
         attempts--;
         continue;
       }
-      if (response.status >= 200 && response.status < 300) return { response, url, attempts };
+      if (
+        (response.status >= 200 && response.status < 300) ||
+        (REDIRECTS.has(response.status) && req.followRedirects === false)
+      ) {
+        return { response, url, attempts };
+      }
 
       const text =
         responseType === "stream" ? await readText(response.data as Readable) : String(response.data ?? "");

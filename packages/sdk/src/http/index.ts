@@ -16,6 +16,7 @@ export {
   schemaIssues,
   type TlsOptions,
 } from "./client.js";
+export { type EndpointSettings, endpointFromEnv } from "./env.js";
 export {
   AbortedError,
   HttpError,

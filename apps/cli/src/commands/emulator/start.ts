@@ -1,21 +1,25 @@
-import { startMarathonEmulator } from "@bsaas/emulator";
+import { startEmulator } from "@bsaas/emulator";
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../base.js";
 
 export default class EmulatorStart extends BaseCommand {
-  static override summary = "Run the Marathon emulator in the foreground, on loopback.";
+  static override summary = "Run the Mesos and Marathon emulator in the foreground, on loopback.";
   static override description =
-    `Serves Marathon's REST API (v2) and event stream, scheduling apps onto emulated agents. With --runner process, command tasks run as real local processes in per-task sandboxes (with MESOS_SANDBOX, PORT0..., HOST); with --runner simulated (the default) tasks only change state. Prints the URL, then runs until SIGINT or SIGTERM, when it stops every task and exits.
-
-The Mesos master of the emulator is not available yet: clients that need Mesos' own API cannot use it.`;
+    `Starts a Mesos master (scheduler, operator and legacy state APIs) with emulated agents, and a Marathon (REST API v2 and event stream) registered with it as a framework. With --runner process, command tasks run as real local processes in per-task sandboxes (with MESOS_SANDBOX, PORT0..., HOST); with --runner simulated (the default) tasks only change state. Prints the URLs, then runs until SIGINT or SIGTERM, when it stops every task and exits.`;
   static override examples = [
     "<%= config.bin %> <%= command.id %>",
-    "<%= config.bin %> <%= command.id %> --marathon-port 0 --agents 5 --runner process --json",
+    "<%= config.bin %> <%= command.id %> --marathon-port 0 --mesos-port 0 --agents 5 --runner process --json",
   ];
   static override flags = {
     "marathon-port": Flags.integer({
       summary: "Port of the Marathon API (0 picks a free one).",
       default: 8080,
+      min: 0,
+      max: 65535,
+    }),
+    "mesos-port": Flags.integer({
+      summary: "Port of the Mesos master (0 picks a free one).",
+      default: 5050,
       min: 0,
       max: 65535,
     }),
@@ -32,6 +36,9 @@ The Mesos master of the emulator is not available yet: clients that need Mesos' 
     "work-dir": Flags.string({
       summary: "Root of the process runner's task sandboxes (default: a new temporary folder).",
     }),
+    zk: Flags.string({
+      summary: "Register the master in this ZooKeeper (host:port), under /mesos, as Mesos masters do.",
+    }),
     json: Flags.boolean({ summary: "Print the URLs as one JSON line once listening." }),
   };
 
@@ -42,17 +49,29 @@ The Mesos master of the emulator is not available yet: clients that need Mesos' 
       mem: flags["agent-mem"],
       disk: flags["agent-disk"],
     }));
-    const emulator = await startMarathonEmulator({
+    const emulator = await startEmulator({
       host: flags.host,
-      port: flags["marathon-port"],
       agents,
       runner: flags.runner === "process" ? "process" : "simulated",
       ...(flags["work-dir"] ? { workDir: flags["work-dir"] } : {}),
+      mesos: {
+        port: flags["mesos-port"],
+        ...(flags.zk ? { zk: { connectString: flags.zk, path: "/mesos" } } : {}),
+      },
+      marathon: { port: flags["marathon-port"] },
     });
-    if (flags.json)
-      this.log(JSON.stringify({ marathon: emulator.url, agents: flags.agents, runner: flags.runner }));
-    else {
-      this.log(`Marathon  ${emulator.url}`);
+    if (flags.json) {
+      this.log(
+        JSON.stringify({
+          mesos: emulator.mesosUrl,
+          marathon: emulator.marathonUrl,
+          agents: flags.agents,
+          runner: flags.runner,
+        }),
+      );
+    } else {
+      this.log(`Mesos     ${emulator.mesosUrl}${flags.zk ? ` (zk://${flags.zk}/mesos)` : ""}`);
+      this.log(`Marathon  ${emulator.marathonUrl}`);
       this.log(
         `agents    ${flags.agents} × ${flags["agent-cpus"]} CPU, ${flags["agent-mem"]} MiB (runner: ${flags.runner})`,
       );
