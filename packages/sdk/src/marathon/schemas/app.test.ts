@@ -372,3 +372,29 @@ describe("app response envelopes", () => {
     expect(AppCreatedResponseSchema.safeParse(withoutDeployments).success).toBe(false);
   });
 });
+
+describe("AppListResponseSchema fast path", () => {
+  it("gives zod's own result for valid lists and zod's own issues for invalid ones", async () => {
+    const { detailed, setFastPath } = await import("../../schema/fast.js");
+    const { readFileSync } = await import("node:fs");
+    const app = JSON.parse(
+      readFileSync(
+        new URL("../../../../../../shared/specs/marathon/examples/app.json", import.meta.url),
+        "utf8",
+      ),
+    );
+    const valid = { apps: [app, { ...app, id: "/bar", extraField: { kept: true } }] };
+    const invalid = { apps: [app, { ...app, instances: "two", labels: { a: 1 } }] };
+    const reference = detailed(AppListResponseSchema);
+    try {
+      expect(AppListResponseSchema.parse(valid)).toEqual(reference.parse(valid));
+      const fastIssues = AppListResponseSchema.safeParse(invalid).error?.issues.map((i) => [i.path, i.code]);
+      setFastPath(false);
+      const zodIssues = AppListResponseSchema.safeParse(invalid).error?.issues.map((i) => [i.path, i.code]);
+      expect(fastIssues).toEqual(zodIssues);
+      expect(fastIssues?.length).toBeGreaterThan(0);
+    } finally {
+      setFastPath(true);
+    }
+  });
+});

@@ -5,8 +5,8 @@
  * the stock executors.
  */
 import { z } from "zod";
+import { fast } from "../../schema/fast.js";
 import { BytesSchema, ContainerIdSchema, DurationInfoSchema, IdSchema } from "./common.js";
-import { fast } from "./fast.js";
 import { AgentInfoSchema, FrameworkInfoSchema } from "./framework.js";
 import {
   ExecutorInfoSchema,

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { fast, setFastPath } from "../../schema/fast.js";
 import { parseMesosJson } from "../json.js";
-import { fast, setFastPath } from "./fast.js";
 import {
   ExecutorEventSchema,
   GetStateSchema,

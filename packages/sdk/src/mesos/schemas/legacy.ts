@@ -8,7 +8,7 @@
  * Everything is `z.looseObject`, with only the fields callers rely on required.
  */
 import { z } from "zod";
-import { fast } from "./fast.js";
+import { fast } from "../../schema/fast.js";
 import { MasterInfoSchema } from "./framework.js";
 
 /** Legacy resources: name → scalar, or a range string such as `"[31000-32000]"` for ports. */

@@ -7,6 +7,7 @@
  * {@link OperatorResponseSchema} is the whole body.
  */
 import { z } from "zod";
+import { fast } from "../../schema/fast.js";
 import {
   BytesSchema,
   ContainerIdSchema,
@@ -26,7 +27,6 @@ import {
   VersionInfoSchema,
   WeightInfoSchema,
 } from "./common.js";
-import { fast } from "./fast.js";
 import {
   AgentInfoSchema,
   FrameworkInfoSchema,

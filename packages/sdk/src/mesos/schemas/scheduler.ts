@@ -3,8 +3,8 @@
  * back. Source: `include/mesos/v1/scheduler/scheduler.proto` (`Call`, `Event`); API.md §3.
  */
 import { z } from "zod";
+import { fast } from "../../schema/fast.js";
 import { BytesSchema, IdSchema, ResourceSchema } from "./common.js";
-import { fast } from "./fast.js";
 import {
   FiltersSchema,
   FrameworkInfoSchema,
