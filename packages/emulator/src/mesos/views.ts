@@ -1,5 +1,5 @@
 import { stringifyMesosJson } from "@bsaas/sdk/mesos";
-import type { Agent, MesosTaskState } from "../agents/types.js";
+import { type Agent, isTerminalState, type MesosTaskState } from "../agents/types.js";
 import { list, number, text } from "./access.js";
 import { isRecord, type MesosJson, type MesosObject, seconds, timeInfo } from "./json.js";
 import type { MesosMaster } from "./master.js";
@@ -72,18 +72,7 @@ function usedOnAgent(master: MesosMaster, agentId: string): { used: ResourceBag;
 }
 
 function isActive(state: MesosTaskState): boolean {
-  return ![
-    "TASK_FINISHED",
-    "TASK_FAILED",
-    "TASK_KILLED",
-    "TASK_ERROR",
-    "TASK_LOST",
-    "TASK_DROPPED",
-    "TASK_GONE",
-    "TASK_GONE_BY_OPERATOR",
-    "TASK_UNREACHABLE",
-    "TASK_UNKNOWN",
-  ].includes(state);
+  return !isTerminalState(state);
 }
 
 /** An agent as GET_AGENTS and AGENT_ADDED show it. */

@@ -5,28 +5,13 @@
 import { z } from "zod";
 import { IpAddrSchema, NumberListSchema } from "./common.js";
 
-/** Mesos task states (RAML `strings.MesosTaskState`, plus the states Mesos added that Marathon passes through). */
-export const MESOS_TASK_STATES = [
-  "TASK_STAGING",
-  "TASK_STARTING",
-  "TASK_RUNNING",
-  "TASK_KILLING",
-  "TASK_FINISHED",
-  "TASK_FAILED",
-  "TASK_KILLED",
-  "TASK_ERROR",
-  "TASK_LOST",
-  "TASK_DROPPED",
-  "TASK_UNREACHABLE",
-  "TASK_GONE",
-  "TASK_GONE_BY_OPERATOR",
-  "TASK_UNKNOWN",
-] as const;
+/** One of {@link MESOS_TASK_STATES}. */
+export type { TaskState as MesosTaskState } from "../../mesos/schemas/task.js";
 /**
- * One of {@link MESOS_TASK_STATES} (RAML `strings.MesosTaskState`). Responses keep `state` a plain string so that a
- * new Mesos state still parses.
+ * Mesos task states (RAML `strings.MesosTaskState`, plus the states Mesos added that Marathon passes through): the
+ * Mesos SDK's list. Responses keep `state` a plain string so that a new Mesos state still parses.
  */
-export type MesosTaskState = (typeof MESOS_TASK_STATES)[number];
+export { MESOS_TASK_STATES } from "../../mesos/schemas/task.js";
 
 /**
  * The result of one health check on one task (RAML `health.Health`). The RAML names the id `instanceId`; servers
