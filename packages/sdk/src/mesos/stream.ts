@@ -19,11 +19,16 @@ export async function* readEvents<S extends z.ZodType>(
   name: string,
   idleMs: () => number,
 ): AsyncGenerator<RecordItem<z.output<S>>> {
-  let idle = setTimeout(() => stream.close(), idleMs());
+  let idle: NodeJS.Timeout | undefined;
+  // Re-armed on every chunk and after the consumer took each event (SUBSCRIBED may change the interval).
+  const arm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => stream.close(), idleMs());
+  };
+  arm();
   const bumped = (async function* () {
     for await (const chunk of stream.body) {
-      clearTimeout(idle);
-      idle = setTimeout(() => stream.close(), idleMs());
+      arm();
       yield chunk as Uint8Array;
     }
   })();
@@ -40,8 +45,10 @@ export async function* readEvents<S extends z.ZodType>(
         continue;
       }
       const parsed = schema.safeParse(json);
-      if (parsed.success) yield { kind: "event", event: parsed.data };
-      else {
+      if (parsed.success) {
+        yield { kind: "event", event: parsed.data };
+        arm();
+      } else {
         const first = parsed.error.issues[0];
         const where = first && first.path.length > 0 ? `/${first.path.join("/")}: ` : "";
         yield {
