@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -51,6 +51,38 @@ function signalName(signal: NodeJS.Signals): string {
     SIGABRT: "Aborted",
   };
   return names[signal] ?? signal;
+}
+
+/** True while a live (not zombie) process is in process group `pgid` (Linux: read from /proc). */
+function groupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return false;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // Fields after the command name: state ppid pgrp ...
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(pgrp) === pgid && state !== "Z" && state !== "X") return true;
+  }
+  return false;
+}
+
+/** Waits until process group `pgid` has no live process, killing it again meanwhile; gives up after `timeoutMs`. */
+async function waitForGroupExit(pgid: number, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (groupAlive(pgid) && Date.now() < deadline) {
+    killGroup(pgid, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** Sends `signal` to the whole process group led by `pid`; ignores groups that are already gone. */
@@ -222,6 +254,11 @@ export class ProcessRunner implements TaskRunner {
     ]);
     for (const task of running) if (task.child?.pid) killGroup(task.child.pid, "SIGKILL");
     await Promise.all(running.map((task) => task.exited));
+    // A task's main process can exit before the rest of its group has died (a background child still handling the
+    // signal): close() promises no process is left, so wait for each group to be empty.
+    await Promise.all(
+      running.map((task) => (task.child?.pid ? waitForGroupExit(task.child.pid) : undefined)),
+    );
     for (const task of this.tasks.values()) if (task.killTimer) clearTimeout(task.killTimer);
     if (this.options.cleanup) {
       for (const task of this.tasks.values()) rmSync(task.sandbox, { recursive: true, force: true });
