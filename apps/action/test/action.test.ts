@@ -1,7 +1,7 @@
 // Runs the committed bundle the way the GitHub runner does: `node dist/index.js` with INPUT_* variables and the
 // GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,11 +27,10 @@ async function runAction(inputs: Record<string, string>) {
       resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
     );
   });
-  return {
-    ...result,
-    outputs: parseOutputs(await readFile(output, "utf8")),
-    summary: await readFile(summary, "utf8"),
-  };
+  const outputs = parseOutputs(await readFile(output, "utf8"));
+  const summaryText = await readFile(summary, "utf8");
+  await rm(dir, { recursive: true, force: true });
+  return { ...result, outputs, summary: summaryText };
 }
 
 /** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */

@@ -1,10 +1,10 @@
 // Runs the built binary exactly as a user does (`bsaas ...`), so exit codes, stdout and stderr are the real ones.
 import { execFile } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clusterJsonSchema } from "@bsaas/sdk/cluster";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const bin = new URL("../bin/run.js", import.meta.url).pathname;
 const examples = new URL("../../../examples/", import.meta.url).pathname;
@@ -26,6 +26,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "bsaas-cli-"));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function variant(name: string, edit: (text: string) => string) {
   const file = join(dir, name);

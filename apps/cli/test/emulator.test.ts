@@ -1,6 +1,6 @@
 // `bsaas emulator start` as a user runs it: a foreground process that prints its URL and stops cleanly on SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MarathonClient, waitForAppHealthy } from "@bsaas/sdk/marathon";
@@ -84,6 +84,7 @@ describe("bsaas emulator start", () => {
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(alive(pid)).toBe(false);
+    rmSync(workDir, { recursive: true, force: true });
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -252,5 +252,6 @@ describe("loadClusterSpec", () => {
     const file = join(dir, "bad.yaml");
     await writeFile(file, minimal.replace("kind: Cluster", "kind: Clusters"));
     await expect(loadClusterSpec(file)).rejects.toThrow(`${file}:2:7: kind: must be "Cluster"`);
+    await rm(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -272,8 +272,9 @@ describe("HttpClient.request", () => {
       { stdio: "ignore" },
     );
     const cert = readFileSync(join(dir, "cert.pem"), "utf8");
+    const key = readFileSync(join(dir, "key.pem"), "utf8");
     const s = await server((_req, res) => json(res, 200, { ok: true }), {
-      key: readFileSync(join(dir, "key.pem"), "utf8"),
+      key,
       cert,
     });
     const untrusted = new HttpClient({ service: "Marathon", baseUrl: s.url, retry: { retries: 0 } });
@@ -286,6 +287,7 @@ describe("HttpClient.request", () => {
       tls: { caFile: join(dir, "cert.pem") },
     });
     expect((await trusted.request({ method: "GET", path: "/ping" })).data).toEqual({ ok: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
