@@ -6,23 +6,12 @@
 // Needs the built SDK: `cd packages/sdk && npx tsup` (or `npm run bench`, which builds first).
 import { deepStrictEqual } from "node:assert/strict";
 import { AppListResponseSchema } from "../packages/sdk/dist/marathon/index.js";
-import { fmt, report, stats } from "./lib.mjs";
+import { fmt, interleave, prng, report } from "./lib.mjs";
 
 const APPS = 5000;
 const runs = Math.max(15, Number(process.env.BENCH_RUNS ?? 15));
 const warmups = 5;
 
-// Small deterministic PRNG (mulberry32) so every run measures the same document.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(42);
 const pick = (list) => list[Math.floor(rand() * list.length)];
 const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -261,24 +250,7 @@ deepStrictEqual(AppListResponseSchema.parse(JSON.parse(text)), JSON.parse(text))
 
 const jsonOnly = () => JSON.parse(text);
 const withSchema = () => AppListResponseSchema.parse(JSON.parse(text));
-const time = (fn) => {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-};
-
-for (let i = 0; i < warmups; i++) {
-  time(jsonOnly);
-  time(withSchema);
-}
-const jsonTimes = [];
-const schemaTimes = [];
-for (let i = 0; i < runs; i++) {
-  jsonTimes.push(time(jsonOnly));
-  schemaTimes.push(time(withSchema));
-}
-const j = stats(jsonTimes);
-const s = stats(schemaTimes);
+const { json: j, schema: s } = await interleave({ json: jsonOnly, schema: withSchema }, { runs, warmups });
 console.log(`document: ${APPS} apps, ${(text.length / 1e6).toFixed(1)} MB of JSON`);
 console.log(
   `JSON.parse                      median ${fmt(j.median)}  min ${fmt(j.min)}  p90 ${fmt(j.p90)}  (${j.runs} runs)`,

@@ -11,24 +11,13 @@ import {
   parseMesosJson,
   stringifyMesosJson,
 } from "../packages/sdk/dist/mesos/index.js";
-import { fmt, report, stats } from "./lib.mjs";
+import { fmt, interleave, prng, report } from "./lib.mjs";
 
 const TASKS = 10_000;
 const AGENTS = 100;
 const runs = Math.max(15, Number(process.env.BENCH_RUNS ?? 15));
 const warmups = 5;
 
-// Small deterministic PRNG (mulberry32) so every run measures the same document.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(11);
 const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
 const pick = (list) => list[Math.floor(rand() * list.length)];
@@ -237,24 +226,7 @@ strictEqual(stringifyMesosJson(checked).length, text.length);
 
 const jsonOnly = () => JSON.parse(text);
 const withSchema = () => OperatorResponseSchema.parse(parseMesosJson(text));
-const time = (fn) => {
-  const start = process.hrtime.bigint();
-  fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-};
-
-for (let i = 0; i < warmups; i++) {
-  time(jsonOnly);
-  time(withSchema);
-}
-const jsonTimes = [];
-const schemaTimes = [];
-for (let i = 0; i < runs; i++) {
-  jsonTimes.push(time(jsonOnly));
-  schemaTimes.push(time(withSchema));
-}
-const j = stats(jsonTimes);
-const s = stats(schemaTimes);
+const { json: j, schema: s } = await interleave({ json: jsonOnly, schema: withSchema }, { runs, warmups });
 console.log(
   `document: GET_STATE with ${TASKS} tasks, ${AGENTS} agents, ${frameworks.length} frameworks, ${(text.length / 1e6).toFixed(1)} MB of JSON`,
 );

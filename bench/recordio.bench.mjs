@@ -8,7 +8,7 @@
 import { strictEqual } from "node:assert/strict";
 import { createRequire } from "node:module";
 import { encodeRecords, readRecordIO } from "../packages/sdk/dist/mesos/index.js";
-import { fmt, report, stats } from "./lib.mjs";
+import { fmt, interleave, prng, report } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const { read: thirdPartyRead } = require("@dcos/recordio");
@@ -18,17 +18,6 @@ const CHUNK = 64 * 1024;
 const runs = Math.max(7, Number(process.env.BENCH_RUNS ?? 9));
 const warmups = 2;
 
-// Small deterministic PRNG (mulberry32) so every run measures the same stream.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = prng(7);
 const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
 const pick = (list) => list[Math.floor(rand() * list.length)];
@@ -218,28 +207,7 @@ strictEqual(tpCount, expectedCount);
 strictEqual(tpChars, expectedChars);
 strictEqual((await raw())[0], expectedCount);
 
-async function time(fn) {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-for (let i = 0; i < warmups; i++) {
-  await time(ours);
-  await time(thirdParty);
-  await time(raw);
-}
-const oursTimes = [];
-const thirdTimes = [];
-const rawTimes = [];
-for (let i = 0; i < runs; i++) {
-  oursTimes.push(await time(ours));
-  thirdTimes.push(await time(thirdParty));
-  rawTimes.push(await time(raw));
-}
-const o = stats(oursTimes);
-const t = stats(thirdTimes);
-const b = stats(rawTimes);
+const { ours: o, thirdParty: t, raw: b } = await interleave({ ours, thirdParty, raw }, { runs, warmups });
 const mbps = (ms) => `${(stream.length / 1e6 / (ms / 1e3)).toFixed(0)} MB/s`;
 console.log(
   `stream: ${(stream.length / 1e6).toFixed(1)} MB, ${events.length} records, ${chunks.length} chunks of 64 KiB`,
