@@ -431,8 +431,11 @@ export class MesosMaster {
     const result = schema.safeParse(call);
     if (result.success) return undefined;
     // A TaskInfo that converts but breaks a rule (neither or both of command and executor) is accepted by Mesos and
-    // answered with TASK_ERROR; only structural problems make the whole call a 400.
-    const issues = result.error.issues.filter((issue) => !isTaskRule(issue));
+    // answered with TASK_ERROR; only structural problems make the whole call a 400. Unknown JSON fields are ignored, as
+    // Mesos' JSON-to-protobuf conversion walks the message's own fields (so newer clients keep working).
+    const issues = result.error.issues.filter(
+      (issue) => !isTaskRule(issue) && issue.code !== "unrecognized_keys",
+    );
     if (issues.length === 0) return undefined;
     return issues
       .slice(0, 5)

@@ -152,6 +152,14 @@ describe("scheduler API status codes and stream ids", () => {
     expect(m.callCounts("scheduler")).toMatchObject({ SUBSCRIBE: 1, REVIVE: 1, UPDATE_FRAMEWORK: 1 });
   });
 
+  it("ignores JSON fields it does not know, as Mesos does, so newer clients keep working", async () => {
+    const m = await start();
+    const s = await subscribe(m, { some_future_field: { enabled: true } });
+    expect(s.frameworkId).toBeTruthy();
+    const reply = await s.call("REVIVE", { revive: { roles: ["*"], also_from_the_future: 1 } });
+    expect(reply.status).toBe(202);
+  });
+
   it("a framework without a stream is 403 'Framework is not subscribed' until it re-subscribes", async () => {
     const m = await start();
     const s = await subscribe(m, { failover_timeout: 60 });
