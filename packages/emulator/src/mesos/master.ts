@@ -185,6 +185,20 @@ class LocalSink implements EventSink {
  *
  * Several masters may share one {@link MesosState}; only the elected one (see {@link becomeLeader}) acts.
  */
+/** The read-only operator calls: the answer's `<call_lowercase>` field, built from the master's state. */
+const OPERATOR_READS: Record<string, (master: MesosMaster) => unknown> = {
+  GET_HEALTH: () => ({ healthy: true }),
+  GET_VERSION: (m) => views.versionJson(m),
+  GET_FLAGS: (m) => ({ flags: views.flags(m) }),
+  GET_STATE: (m) => views.getState(m),
+  GET_AGENTS: (m) => views.getAgents(m),
+  GET_FRAMEWORKS: (m) => views.getFrameworks(m),
+  GET_EXECUTORS: (m) => views.getExecutors(m),
+  GET_TASKS: (m) => views.getTasks(m),
+  GET_ROLES: (m) => views.getRoles(m),
+  GET_MASTER: (m) => views.getMaster(m),
+};
+
 export class MesosMaster {
   readonly id: string;
   readonly state: MesosState;
@@ -1531,37 +1545,12 @@ export class MesosMaster {
       body: views.stringify(body),
       contentType: "application/json",
     });
+    const read = OPERATOR_READS[type];
+    if (read) {
+      this.count("operator", type);
+      return json({ type, [type.toLowerCase()]: read(this) } as MesosObject);
+    }
     switch (type) {
-      case "GET_HEALTH":
-        this.count("operator", type);
-        return json({ type, get_health: { healthy: true } });
-      case "GET_VERSION":
-        this.count("operator", type);
-        return json({ type, get_version: views.versionJson(this) });
-      case "GET_FLAGS":
-        this.count("operator", type);
-        return json({ type, get_flags: { flags: views.flags(this) } });
-      case "GET_STATE":
-        this.count("operator", type);
-        return json({ type, get_state: views.getState(this) });
-      case "GET_AGENTS":
-        this.count("operator", type);
-        return json({ type, get_agents: views.getAgents(this) });
-      case "GET_FRAMEWORKS":
-        this.count("operator", type);
-        return json({ type, get_frameworks: views.getFrameworks(this) });
-      case "GET_EXECUTORS":
-        this.count("operator", type);
-        return json({ type, get_executors: views.getExecutors(this) });
-      case "GET_TASKS":
-        this.count("operator", type);
-        return json({ type, get_tasks: views.getTasks(this) });
-      case "GET_ROLES":
-        this.count("operator", type);
-        return json({ type, get_roles: views.getRoles(this) });
-      case "GET_MASTER":
-        this.count("operator", type);
-        return json({ type, get_master: views.getMaster(this) });
       case "TEARDOWN": {
         this.count("operator", type);
         const id = idOf(call.teardown, "framework_id") ?? "";
