@@ -45,3 +45,15 @@ export function ensureSystemPackages() {
     }
   }
 }
+
+/**
+ * A real HTCondor for the suites: `scripts/provision-htcondor` uses one on PATH, or builds (once; cached) a Debian
+ * rootfs with Debian's condor package. Building needs root; otherwise the script says what to run, and the run stops.
+ */
+export function ensureHTCondor(root) {
+  const result = spawnSync(join(root, "scripts", "provision-htcondor"), [], { stdio: "inherit" });
+  if (result.status !== 0) {
+    console.error("HTCondor is not available; see the output above.");
+    process.exit(result.status ?? 1);
+  }
+}

@@ -3,12 +3,12 @@
 // suites of every workspace through turbo (cached where nothing changed), then one closing line
 // `Tests: N passed, N failed` over all workspaces.
 //
-// What the suites run for real and npm does not install (Debian's ZooKeeper; later the HTCondor rootfs) is installed
+// What the suites run for real and npm does not install (Debian's ZooKeeper, the HTCondor rootfs) is installed
 // from here, so a fresh clone needs only `npm ci && npm test` (as root, or with those packages already present).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ensureDependencies, ensureSystemPackages } from "./ensure-deps.mjs";
+import { ensureDependencies, ensureHTCondor, ensureSystemPackages } from "./ensure-deps.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const env = {
@@ -26,6 +26,7 @@ const reportOf = (ws) => join(ws, ".vitest-report.json");
 
 ensureDependencies(root);
 ensureSystemPackages();
+ensureHTCondor(root);
 
 function step(title, command, args) {
   console.log(`\n▶ ${title}: ${command} ${args.join(" ")}`);
