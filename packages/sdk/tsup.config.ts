@@ -6,6 +6,7 @@ export default defineConfig({
     index: "src/index.ts",
     "cluster/index": "src/cluster/index.ts",
     "http/index": "src/http/index.ts",
+    "htcondor/index": "src/htcondor/index.ts",
     "marathon/index": "src/marathon/index.ts",
     "mesos/index": "src/mesos/index.ts",
   },

@@ -21,6 +21,28 @@ describe("@bsaas/sdk exports", () => {
     expect(resolved).toMatch(/packages\/sdk\/package\.json$/);
   });
 
+  it("exposes HTCondor as @bsaas/sdk/htcondor", async () => {
+    const htcondor = (await import("@bsaas/sdk/htcondor")) as Record<string, unknown>;
+    for (const name of [
+      "parseAd",
+      "parseExpr",
+      "evaluate",
+      "matchAds",
+      "ClassAd",
+      "renderCondorConfig",
+      "parseCondorConfig",
+      "mintToken",
+      "buildSubmit",
+      "parseSubmit",
+      "CondorPool",
+      "chrootCondorTools",
+      "locateHTCondor",
+      "startCondorInstance",
+    ]) {
+      expect(typeof htcondor[name], name).toBe("function");
+    }
+  });
+
   it("ships the JSON Schema as @bsaas/sdk/cluster.schema.json", async () => {
     const { default: schema } = await import("@bsaas/sdk/cluster.schema.json", { with: { type: "json" } });
     const { clusterJsonSchema } = await import("@bsaas/sdk/cluster");

@@ -1,0 +1,16 @@
+export {
+  DEFAULT_HTCONDOR_ROOTFS,
+  type HTCondorInstallation,
+  HTCondorNotFoundError,
+  hostPath,
+  type LocateOptions,
+  locateHTCondor,
+  lookupUser,
+  toolsFor,
+} from "./installation.js";
+export {
+  type CondorInstance,
+  type CondorInstanceOptions,
+  type InstancePaths,
+  startCondorInstance,
+} from "./instance.js";
