@@ -73,6 +73,8 @@ export async function startTestPool(options: { name: string; executors: number }
   const cmPort = await freePort();
   const collector = `127.0.0.1:${cmPort}`;
   const instances: CondorInstance[] = [];
+  let died: string | undefined;
+  let stopping = false;
   const token = (role: "central-manager" | "submit" | "execute" | "admin", subject: string) =>
     mintToken({ signingKey, issuer: TRUST_DOMAIN, subject, authorizations: roleAuthorizations(role) });
 
@@ -113,6 +115,10 @@ export async function startTestPool(options: { name: string; executors: number }
       }),
     });
     instances.push(instance);
+    // A master that exits during the test ends the wait at once, with its log, instead of at the timeout.
+    void instance.exited.then((code) => {
+      if (!stopping) died = `${instance.name}'s condor_master exited (status ${code})`;
+    });
     return instance;
   };
 
@@ -133,6 +139,7 @@ export async function startTestPool(options: { name: string; executors: number }
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     for (;;) {
+      if (died) throw new Error(`${died} while waiting for ${what}`);
       try {
         if (await check()) return;
       } catch (error) {
@@ -160,6 +167,7 @@ export async function startTestPool(options: { name: string; executors: number }
   };
 
   const stop = async () => {
+    stopping = true;
     await Promise.all(instances.map((i) => i.stop({ how: "fast", timeoutMs: 30_000 })));
   };
 
