@@ -2,7 +2,6 @@
 // `condor_master` (own config, LOCAL_DIR, names and shared port) from the provisioned rootfs or the host's HTCondor,
 // secured with IDTOKENS that the SDK mints itself. The configuration comes only from the SDK's generator.
 import { chownSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import {
   type CondorConfigInput,
   createSigningKey,
@@ -19,6 +18,7 @@ import {
 } from "../../src/htcondor/local/index.js";
 import { CondorPool } from "../../src/htcondor/pool/client.js";
 import type { Secret } from "../../src/secret.js";
+import { freeLoopbackPort } from "./rootfs.js";
 
 /** The user jobs run as (scripts/provision-htcondor creates it). */
 export const JOB_USER = "bsaas";
@@ -56,21 +56,10 @@ export interface TestPool {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
 export async function startTestPool(options: { name: string; executors: number }): Promise<TestPool> {
   const installation = await locateHTCondor();
   const signingKey = createSigningKey();
-  const cmPort = await freePort();
+  const cmPort = await freeLoopbackPort();
   const collector = `127.0.0.1:${cmPort}`;
   const instances: CondorInstance[] = [];
   let died: string | undefined;
@@ -83,7 +72,7 @@ export async function startTestPool(options: { name: string; executors: number }
     input: Pick<CondorConfigInput, "role" | "name" | "site" | "resources" | "raw">,
     tokenValue: Secret,
   ) => {
-    const port = input.role === "central-manager" ? cmPort : await freePort();
+    const port = input.role === "central-manager" ? cmPort : await freeLoopbackPort();
     const instance = startCondorInstance({
       installation,
       name: `${options.name}-${name}`,

@@ -3,12 +3,12 @@
 // must agree with condor_config_val knob by knob, and the environment form must give the same values as the file.
 // Without the rootfs these tests fail and say how to provision it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireCondorRootfs, runInRootfs, Scratch } from "../../../test/support/rootfs.js";
 import { Secret } from "../../secret.js";
 import { fileReader } from "./files.js";
 import type { CondorConfigInput } from "./model.js";
 import { type CondorConfig, parseCondorConfig } from "./parser.js";
 import { condorEnvironment, renderCondorConfig } from "./render.js";
-import { requireCondorRootfs, runInRootfs, Scratch } from "./rootfs.testkit.js";
 
 let rootfs: string;
 let scratch: Scratch;

@@ -8,8 +8,6 @@
 import { chownSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CondorConfigInput } from "./model.js";
-import { renderCondorConfig } from "./render.js";
 import {
   freeLoopbackPort,
   RootfsDaemon,
@@ -18,7 +16,9 @@ import {
   runInRootfs,
   Scratch,
   waitFor,
-} from "./rootfs.testkit.js";
+} from "../../../test/support/rootfs.js";
+import type { CondorConfigInput } from "./model.js";
+import { renderCondorConfig } from "./render.js";
 import { secretFiles, writeSecretFiles } from "./secrets.js";
 import { createSigningKey, mintToken, roleAuthorizations, type TokenRole } from "./tokens.js";
 

@@ -5,8 +5,6 @@
 import { chownSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Secret } from "../../secret.js";
-import { renderCondorConfig } from "./render.js";
 import {
   freeLoopbackPort,
   RootfsDaemon,
@@ -15,7 +13,9 @@ import {
   runInRootfs,
   Scratch,
   waitFor,
-} from "./rootfs.testkit.js";
+} from "../../../test/support/rootfs.js";
+import type { Secret } from "../../secret.js";
+import { renderCondorConfig } from "./render.js";
 import { secretFiles, writeSecretFiles } from "./secrets.js";
 import { createSigningKey, decodeToken, mintToken, roleAuthorizations, verifyToken } from "./tokens.js";
 

@@ -6,23 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-
-/** The rootfs holding HTCondor 23.9.6 (scripts/provision-htcondor creates it). */
-export function condorRootfs(): string {
-  return process.env.BSAAS_HTCONDOR_ROOTFS ?? "/var/lib/bsaas/htcondor-trixie";
-}
-
-/** Throws an instruction when the rootfs is missing, so a differential test fails instead of silently skipping. */
-export function requireCondorRootfs(): string {
-  const rootfs = condorRootfs();
-  if (!existsSync(join(rootfs, "usr/bin/condor_submit"))) {
-    throw new Error(
-      `HTCondor rootfs not found at ${rootfs} (no usr/bin/condor_submit). Run scripts/provision-htcondor as root ` +
-        "to create it, or point BSAAS_HTCONDOR_ROOTFS at an existing one.",
-    );
-  }
-  return rootfs;
-}
+import { requireCondorRootfs } from "../../../test/support/rootfs.js";
 
 /** One job ad printed by condor_submit -dry-run: attribute name to old-syntax expression text. */
 export interface DryRunJob {

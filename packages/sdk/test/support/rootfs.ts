@@ -1,28 +1,31 @@
 /**
- * Test support (not exported): runs the real HTCondor 23.9.6 of the provisioned rootfs with `chroot`, for the
- * config integration tests. Daemons that need /proc run in a private mount namespace (unshare), so nothing stays
- * mounted on the host. Every directory it makes lives under `<rootfs>/tmp/bsaas-config-*` and is removed by
+ * Test support: runs the real HTCondor 23.9.6 of the provisioned rootfs with `chroot`, for the integration tests. Daemons that need /proc run in a private mount namespace (unshare), so nothing stays
+ * mounted on the host. Every directory it makes lives under `<rootfs>/tmp/bsaas-test-*` and is removed by
  * {@link Scratch.remove}.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { lookupUser } from "../../src/htcondor/local/installation.js";
 
 /** The rootfs holding HTCondor (BSAAS_HTCONDOR_ROOTFS, default /var/lib/bsaas/htcondor-trixie). */
 export function condorRootfs(): string {
   return process.env.BSAAS_HTCONDOR_ROOTFS ?? "/var/lib/bsaas/htcondor-trixie";
 }
 
-/** The rootfs, or an error saying how to make one: these tests fail rather than skip without HTCondor. */
-export function requireCondorRootfs(): string {
+/**
+ * The rootfs, or an error saying how to make one: these tests fail rather than skip without HTCondor. `needs` are
+ * paths that must exist in it.
+ */
+export function requireCondorRootfs(
+  needs: readonly string[] = ["usr/bin/condor_config_val", "usr/sbin/condor_collector"],
+): string {
   const rootfs = condorRootfs();
-  if (
-    !existsSync(join(rootfs, "usr/bin/condor_config_val")) ||
-    !existsSync(join(rootfs, "usr/sbin/condor_collector"))
-  ) {
+  const missing = needs.find((p) => !existsSync(join(rootfs, p)));
+  if (missing) {
     throw new Error(
-      `HTCondor rootfs not found at ${rootfs} (no usr/bin/condor_config_val). Run scripts/provision-htcondor as root ` +
+      `HTCondor rootfs not found at ${rootfs} (no ${missing}). Run scripts/provision-htcondor as root ` +
         "to create it, or point BSAAS_HTCONDOR_ROOTFS at an existing one.",
     );
   }
@@ -88,11 +91,7 @@ export async function condorConfigVal(
 
 /** uid/gid of a user in the rootfs's own /etc/passwd. */
 export function rootfsUser(rootfs: string, user: string): { uid: number; gid: number } {
-  for (const line of readFileSync(join(rootfs, "etc/passwd"), "utf8").split("\n")) {
-    const [name, , uid, gid] = line.split(":");
-    if (name === user) return { uid: Number(uid), gid: Number(gid) };
-  }
-  throw new Error(`no user ${user} in ${rootfs}/etc/passwd; run scripts/provision-htcondor as root`);
+  return lookupUser({ kind: "rootfs", rootfs }, user);
 }
 
 /** A free TCP port on 127.0.0.1 (the kernel's choice). */
@@ -117,7 +116,7 @@ export class Scratch {
     prefix: string,
   ) {
     mkdirSync(join(rootfs, "tmp"), { recursive: true });
-    this.hostDir = mkdtempSync(join(rootfs, "tmp", `bsaas-config-${prefix}-`));
+    this.hostDir = mkdtempSync(join(rootfs, "tmp", `bsaas-test-${prefix}-`));
     // daemons run as the condor user and must reach their LOCAL_DIR below this directory
     chmodSync(this.hostDir, 0o755);
     this.inside = this.hostDir.slice(rootfs.replace(/\/$/, "").length);
