@@ -18,7 +18,7 @@ import {
 } from "../../src/htcondor/local/index.js";
 import { CondorPool } from "../../src/htcondor/pool/client.js";
 import type { Secret } from "../../src/secret.js";
-import { freeLoopbackPort } from "./rootfs.js";
+import { freeLoopbackPort, StopWaiting, waitFor as waitUntil } from "./rootfs.js";
 
 /** The user jobs run as (scripts/provision-htcondor creates it). */
 export const JOB_USER = "bsaas";
@@ -124,24 +124,16 @@ export async function startTestPool(options: { name: string; executors: number }
   // Root's tools with the central manager's configuration act as the pool's administrator.
   let client = new CondorPool({ tools: cm.tools, collector });
 
-  const waitFor = async (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown;
-    for (;;) {
-      if (died) throw new Error(`${died} while waiting for ${what}`);
-      try {
-        if (await check()) return;
-      } catch (error) {
-        last = error;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  };
+  // A master that died ends any wait at once, naming it.
+  const waitFor = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) =>
+    waitUntil(
+      what,
+      async () => {
+        if (died) throw new StopWaiting(`${died} while waiting for ${what}`);
+        return check();
+      },
+      timeoutMs,
+    );
 
   const executors: TestExecutor[] = [];
   const addExecutor = async (name: string, extra: { token?: Secret; raw?: Record<string, string> } = {}) => {

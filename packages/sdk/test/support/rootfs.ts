@@ -4,10 +4,11 @@
  * {@link Scratch.remove}.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { lookupUser } from "../../src/htcondor/local/installation.js";
+import { spawnDaemon } from "../../src/htcondor/local/instance.js";
 
 /** The rootfs holding HTCondor (BSAAS_HTCONDOR_ROOTFS, default /var/lib/bsaas/htcondor-trixie). */
 export function condorRootfs(): string {
@@ -150,23 +151,13 @@ export class RootfsDaemon {
    */
   constructor(rootfs: string, argv: readonly string[], env: Record<string, string>, withProc: boolean) {
     const fullEnv = { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", ...env };
+    const [program, ...args] = argv;
+    if (program === undefined) throw new Error("RootfsDaemon needs a program to run");
     this.child = withProc
-      ? spawn(
-          "unshare",
-          [
-            "--mount",
-            "--propagation",
-            "private",
-            "--",
-            "sh",
-            "-c",
-            'r="$1"; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && exec chroot "$r" "$@"',
-            "sh",
-            rootfs,
-            ...argv,
-          ],
-          { env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
-        )
+      ? spawnDaemon({ kind: "rootfs", rootfs }, [program, ...args], {
+          env: fullEnv,
+          stdio: ["ignore", "pipe", "pipe"],
+        })
       : spawn("chroot", [rootfs, ...argv], {
           env: fullEnv,
           stdio: ["ignore", "pipe", "pipe"],
@@ -221,7 +212,13 @@ export class RootfsDaemon {
   }
 }
 
-/** Polls `check` until it returns true; fails naming `what` (and the last error) after `timeoutMs`. */
+/** Thrown by a check to end {@link waitFor} at once with this error. */
+export class StopWaiting extends Error {}
+
+/**
+ * Polls `check` until it returns true; fails naming `what` (and the last error) after `timeoutMs`, or at once when
+ * the check throws {@link StopWaiting}.
+ */
 export async function waitFor(
   what: string,
   check: () => Promise<boolean>,
@@ -233,6 +230,7 @@ export async function waitFor(
     try {
       if (await check()) return;
     } catch (e) {
+      if (e instanceof StopWaiting) throw e;
       last = e;
     }
     if (Date.now() > deadline) {

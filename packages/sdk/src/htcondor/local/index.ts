@@ -12,5 +12,6 @@ export {
   type CondorInstance,
   type CondorInstanceOptions,
   type InstancePaths,
+  spawnDaemon,
   startCondorInstance,
 } from "./instance.js";

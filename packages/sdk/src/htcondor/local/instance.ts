@@ -4,10 +4,10 @@
  * run pools this way. In a rootfs the master runs under `chroot`, with /proc and /dev mounted in a private mount
  * namespace, so the mounts disappear with the instance's last process and nothing is left mounted on the host.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, chownSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { chownSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { BsaasError } from "../../errors.js";
 import {
   type CondorConfigInput,
@@ -64,6 +64,37 @@ export interface CondorInstance {
   stop(options?: { how?: "graceful" | "fast"; timeoutMs?: number; keep?: boolean }): Promise<void>;
 }
 
+/**
+ * Starts an HTCondor program of the installation in its own process group (so it can be stopped with everything it
+ * starts). In a rootfs it runs under `chroot` in a private mount namespace with /proc, /dev and the host's /etc/hosts
+ * mounted: daemons need them, and the mounts vanish with the namespace's last process.
+ */
+export function spawnDaemon(
+  installation: HTCondorInstallation,
+  argv: readonly [string, ...string[]],
+  options: Pick<SpawnOptions, "env" | "stdio">,
+): ChildProcess {
+  if (installation.kind === "host") return spawn(argv[0], argv.slice(1), { ...options, detached: true });
+  return spawn(
+    "unshare",
+    [
+      "--mount",
+      "--propagation",
+      "private",
+      "--",
+      "sh",
+      "-c",
+      // The host's name table too: daemons look up this machine's name, which may have changed since the rootfs
+      // was made.
+      'r="$1"; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && mount --bind /etc/hosts "$r/etc/hosts" && exec chroot "$r" "$@"',
+      "sh",
+      installation.rootfs,
+      ...argv,
+    ],
+    { ...options, detached: true },
+  );
+}
+
 /** Starts `condor_master -f` for a new instance; returns once the process runs (not when the daemons are ready). */
 export function startCondorInstance(options: CondorInstanceOptions): CondorInstance {
   const { installation } = options;
@@ -97,26 +128,7 @@ export function startCondorInstance(options: CondorInstanceOptions): CondorInsta
 
   const env = { ...process.env, CONDOR_CONFIG: paths.configFile };
   const out = openSync(host(join(dir, "master.out")), "a");
-  const child: ChildProcess =
-    installation.kind === "host"
-      ? spawn("condor_master", ["-f"], { env, stdio: ["ignore", out, out], detached: true })
-      : spawn(
-          "unshare",
-          [
-            "--mount",
-            "--propagation",
-            "private",
-            "--",
-            "sh",
-            "-c",
-            // The host's name table too: daemons look up this machine's name, which may have changed since the
-            // rootfs was made.
-            'mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev" && mount --bind /etc/hosts "$1/etc/hosts" && exec chroot "$1" condor_master -f',
-            "sh",
-            installation.rootfs,
-          ],
-          { env, stdio: ["ignore", out, out], detached: true },
-        );
+  const child = spawnDaemon(installation, ["condor_master", "-f"], { env, stdio: ["ignore", out, out] });
   const pid = child.pid;
   if (pid === undefined) {
     throw new BsaasError("HTCONDOR_START_FAILED", `could not start condor_master for ${options.name}`, {
