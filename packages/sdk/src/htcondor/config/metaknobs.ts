@@ -7,6 +7,8 @@
  * templates. Any other template is reported as unknown, with its location, rather than silently ignored.
  */
 
+import { isSpace } from "../macros.js";
+
 /** Template texts by category, then by template name (both matched case-insensitively, as HTCondor does). */
 export const METAKNOB_TEMPLATES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   ROLE: {
@@ -184,10 +186,6 @@ function findCloseParen(s: string, open: number): number {
     }
   }
   return -1;
-}
-
-function isSpace(c: string | undefined): boolean {
-  return c === " " || c === "\t" || c === "\r" || c === "\n" || c === "\f" || c === "\v";
 }
 
 function splitArgs(args: string): string[] {

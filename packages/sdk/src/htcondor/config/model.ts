@@ -6,8 +6,8 @@
  */
 import { z } from "zod";
 import { Secret } from "../../secret.js";
+import { isValidParamName } from "../macros.js";
 import { CondorConfigInputError, type ConfigInputIssue } from "./errors.js";
-import { isValidParamName } from "./macros.js";
 
 /** The roles bsaas deploys. `personal` runs every daemon in one instance (local mode, tests). */
 export const CONDOR_ROLES = ["central-manager", "submit", "execute", "personal"] as const;

@@ -22,18 +22,21 @@
  * assigns. Newer HTCondor appends. `plusEquals: "append"` selects the newer behaviour.
  */
 import { evaluate } from "../classad/index.js";
-import { EMULATED_CONDOR_VERSION, PARAM_DEFAULTS } from "./defaults.js";
-import { CondorConfigExpansionError, CondorConfigSyntaxError } from "./errors.js";
 import {
-  type FoundMacro,
-  filenameParts,
-  findConfigMacro,
+  ALL_FUNCTION_MACROS,
+  type FindMacroOptions,
+  fileNameFunction,
+  findMacro,
   formatG16,
   isDollarMacro,
   isSpace,
   isValidParamName,
+  type MacroRef,
+  type MacroSyntax,
   splitDefault,
-} from "./macros.js";
+} from "../macros.js";
+import { EMULATED_CONDOR_VERSION, PARAM_DEFAULTS } from "./defaults.js";
+import { CondorConfigExpansionError, CondorConfigSyntaxError } from "./errors.js";
 import {
   expandMetaArgs,
   findMetaknob,
@@ -133,6 +136,21 @@ export function parseCondorConfig(text: string, options: ParseConfigOptions = {}
 const MAX_NESTING = 20;
 const MAX_EXPANSION_STEPS = 200_000;
 const MAX_EXPANDED_LENGTH = 1 << 20;
+
+/**
+ * The macros this parser scans for: every function except `$EVAL()` (it needs ClassAd evaluation of config values,
+ * which this parser does not do) and only the `$F` letters it was built around. Real 23.9.6 condor_config_val also
+ * expands `$EVAL()` and `$F[abfwu]()`; here they stay as written, as they always did.
+ */
+const CONFIG_MACRO_SYNTAX: MacroSyntax = {
+  functions: new Set([...ALL_FUNCTION_MACROS].filter((kind) => kind !== "EVAL")),
+  fileNameLetters: "pnxdq",
+};
+
+/** The first config macro in `s` that `skip` does not reject. */
+function findConfigMacro(s: string, skip: NonNullable<FindMacroOptions["skip"]>): MacroRef | undefined {
+  return findMacro(s, 0, { syntax: CONFIG_MACRO_SYNTAX, skip });
+}
 
 interface Segment {
   at: number;
@@ -325,7 +343,7 @@ class MacroTable {
     let steps = 0;
     const counts = new Map<string, number>();
     for (;;) {
-      const m = findConfigMacro(s, 0, isDollarMacro);
+      const m = findConfigMacro(s, isDollarMacro);
       if (!m) break;
       if (m.kind === "normal") {
         const n = splitDefault(m.body).name.toUpperCase();
@@ -336,7 +354,7 @@ class MacroTable {
       if (++steps > MAX_EXPANSION_STEPS || s.length > MAX_EXPANDED_LENGTH) throw loopError(knob, counts);
     }
     for (;;) {
-      const m = findConfigMacro(s, 0, (x) => !isDollarMacro(x));
+      const m = findConfigMacro(s, (x) => !isDollarMacro(x));
       if (!m) break;
       s = `${s.slice(0, m.start)}$${s.slice(m.end)}`;
       if (++steps > MAX_EXPANSION_STEPS) throw loopError(knob, counts);
@@ -358,7 +376,7 @@ class MacroTable {
         break;
       }
     }
-    const isSelf = (m: FoundMacro): boolean => {
+    const isSelf = (m: MacroRef): boolean => {
       if (m.kind !== "normal") return false;
       const n = splitDefault(m.body).name.toUpperCase();
       return n === selfUpper || n === selfless;
@@ -366,7 +384,7 @@ class MacroTable {
     let s = value;
     let steps = 0;
     for (;;) {
-      const m = findConfigMacro(s, 0, (x) => !isSelf(x));
+      const m = findConfigMacro(s, (x) => !isSelf(x));
       if (!m) return s;
       s = s.slice(0, m.start) + this.evaluate(m, ctx, self) + s.slice(m.end);
       if (++steps > MAX_EXPANSION_STEPS || s.length > MAX_EXPANDED_LENGTH) {
@@ -375,7 +393,7 @@ class MacroTable {
     }
   }
 
-  private evaluate(m: FoundMacro, ctx: ConfigContext, knob: string): string {
+  private evaluate(m: MacroRef, ctx: ConfigContext, knob: string): string {
     switch (m.kind) {
       case "normal": {
         const { name, def } = splitDefault(m.body);
@@ -398,7 +416,7 @@ class MacroTable {
       case "DIRNAME":
       case "FILENAME": {
         const v = this.lookup(m.body, ctx);
-        return v === undefined ? "" : filenameParts(m.kind, m.func, v);
+        return v === undefined ? "" : fileNameFunction(m.kind, m.func, v);
       }
       default:
         throw new CondorConfigExpansionError(
@@ -413,7 +431,7 @@ class MacroTable {
     return v.includes("$") ? this.expand(v, ctx, knob) : v;
   }
 
-  private numberMacro(m: FoundMacro, ctx: ConfigContext, knob: string): string {
+  private numberMacro(m: MacroRef, ctx: ConfigContext, knob: string): string {
     const comma = m.body.indexOf(",");
     if (comma >= 0) {
       throw new CondorConfigExpansionError(
@@ -433,7 +451,7 @@ class MacroTable {
     return formatG16(n);
   }
 
-  private substrMacro(m: FoundMacro, ctx: ConfigContext, knob: string): string {
+  private substrMacro(m: MacroRef, ctx: ConfigContext, knob: string): string {
     const [name = "", startArg, lenArg] = m.body.split(",");
     if (startArg === undefined)
       throw new CondorConfigExpansionError(knob, "$SUBSTR() macro: no length specified");
@@ -458,7 +476,7 @@ class MacroTable {
     return buf.slice(start, start + len);
   }
 
-  private choiceMacro(m: FoundMacro, ctx: ConfigContext, knob: string): string {
+  private choiceMacro(m: MacroRef, ctx: ConfigContext, knob: string): string {
     const parts = m.body.split(",");
     const indexName = parts[0] ?? "";
     const index = numericValue(this.valueOf(indexName, ctx, knob));

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { findMacro, formatC } from "../macros.js";
 import { MacroError } from "./errors.js";
-import {
-  expandMacros,
-  expandSelfReferences,
-  findMacro,
-  formatC,
-  type MacroContext,
-  splitTokens,
-} from "./macros.js";
+import { expandMacros, expandSelfReferences, type MacroContext, splitTokens } from "./macros.js";
 
 function context(
   macros: Record<string, string>,
