@@ -3,6 +3,7 @@ import { inputToNode } from "./convert.js";
 import { ClassAdValueError } from "./errors.js";
 import { evaluateAttribute, evaluateExpr, type Fn } from "./evaluator.js";
 import { adFromJsonObject, adToJsonObject } from "./json.js";
+import type { MatchSite } from "./matchtest.js";
 import { printAdNew, printAdOld, printNode } from "./printer.js";
 import type { ClassAdValue } from "./public-value.js";
 import { Shape } from "./shape.js";
@@ -25,6 +26,8 @@ export class Expr {
   readonly node: Node;
   /** @internal The compiled form, built on first evaluation. */
   fn: Fn | undefined = undefined;
+  /** @internal The match test (whether the value holds), built on first use by matchAds. */
+  mt: MatchSite | undefined = undefined;
   /** @internal The value when the expression is constant (a literal, or folded at compile time). */
   constant: Val | typeof NOT_CONST;
 
@@ -88,6 +91,10 @@ export class ClassAd implements Iterable<[string, Expr]> {
   busy: number[] = [];
   /** @internal The ad this one is nested in (lexical scope), if any. */
   parent: ClassAd | undefined = undefined;
+  /** @internal The test of this ad's Requirements for matchmaking (match.ts prepare), until the ad changes. */
+  matchSite: MatchSite | undefined = undefined;
+  /** @internal The slot matchmaking marks as under evaluation while it runs `matchSite` (-1: none). */
+  matchMark = -1;
 
   /**
    * Creates an ad from `{ name: value }` or `[name, value]` pairs. JS strings, numbers (integers when integral, reals
@@ -164,6 +171,7 @@ export class ClassAd implements Iterable<[string, Expr]> {
 
   /** @internal Binds an expression without conversion. */
   setExpr(name: string, expr: Expr): void {
+    this.matchSite = undefined;
     const lname = asciiLower(name);
     const slot = this.slotOf(lname);
     adoptNested(expr.node, this);
@@ -183,6 +191,7 @@ export class ClassAd implements Iterable<[string, Expr]> {
   delete(name: string): boolean {
     const slot = this.slotOf(asciiLower(name));
     if (slot < 0) return false;
+    this.matchSite = undefined;
     this.shape = this.shape.without(slot);
     this.names.splice(slot, 1);
     this.exprs.splice(slot, 1);

@@ -4,11 +4,27 @@
 // variables of the generated closure. Anything unusual (function calls, lists, nested ads, subscripts, the slow
 // paths of the operators) calls the shared helpers or closure-compiled pieces. Structurally identical expressions
 // share one generated function (ads parsed from the same text, like a thousand slot ads with the same START).
+//
+// Attribute slots come from small per-shape tables: a value function keeps them in `Shape.tables` at a place fixed
+// when its factory is made (bounded, see shape.ts), a match test (below) in a four-entry cache of its factory.
+// Matchmaking gets a second kind of function per expression, a match test (generateMatch): only whether the value
+// holds, which for the usual `&&` chain of a Requirements lets the terms run in a learned order (matchtest.ts).
 
 import type { BinaryOp, Node } from "./ast.js";
 import { ClassAd, NOT_CONST } from "./classad.js";
 import type { EvalContext, Fn } from "./evaluator.js";
+import {
+  holds,
+  type Make,
+  type MatchFn,
+  type MatchSite,
+  type MatchState,
+  matchSampled,
+  newMatchState,
+} from "./matchtest.js";
+import { slotTable, tableLine } from "./shape.js";
 import { tokenize } from "./stringlist.js";
+import { intern } from "./text.js";
 import { booleanEquiv, ERROR, type Val } from "./value.js";
 
 /** What generated code needs from the evaluator (passed in to avoid an import cycle at module load). */
@@ -55,6 +71,14 @@ interface Gen {
   k: Val | typeof NOT_CONST;
 }
 
+/** A comparison in parts (see Generator.comparison). */
+interface Test {
+  pre: string;
+  fast: string;
+  ok: string;
+  slow: string;
+}
+
 /** Truth test of `c ? a : b`: true/false, UNDEFINED, or ERROR. */
 export function condTest(v: Val): Val {
   const b = booleanEquiv(v);
@@ -98,9 +122,9 @@ class Generator {
     const n = this.caches++;
     const key = JSON.stringify(lname);
     this.decls.push(
-      `let s${n} = null, i${n} = -1;`,
+      `var s${n} = null, i${n} = -1;`,
       // On a miss, a small per-site table of recent shapes (ads of a few kinds alternate) before the hash lookup.
-      `const q${n} = [];`,
+      `var q${n} = [];`,
       `function m${n}(ad) { const sh = ad.shape; s${n} = sh; ` +
         `for (let k = 0; k < q${n}.length; k += 2) if (q${n}[k] === sh) return i${n} = q${n}[k + 1]; ` +
         `const j = sh.index.get(${key}); const i = j === undefined ? -1 : j; ` +
@@ -128,18 +152,32 @@ class Generator {
   }
 
   /**
-   * Declarations of the slot table of a role for a shape: stored on the shape under this function's table id (so ads
-   * of several kinds alternate cheaply), built on first use.
+   * The slot table of a role for the shape in `sh` (see shape.ts slotTable): keyed by the role's name list (compared
+   * by identity: a plain pointer compare for V8, even when the place was empty) at a place in `Shape.tables` that is
+   * written into the source as a number when the factory is made (see placeTables).
    */
-  private roleTable(role: "S" | "TG"): string[] {
-    const names = JSON.stringify(this.roleNames[role]);
+  private roleTable(role: "S" | "TG", sh: string): string {
     const r = role === "S" ? "S" : "T";
-    return [
-      `const n${r} = ${names}, f${r} = nextTableId();`,
-      `function look${r}(sh) { const a = new Int32Array(n${r}.length); ` +
-        `for (let k = 0; k < n${r}.length; k++) { const j = sh.index.get(n${r}[k]); a[k] = j === undefined ? -1 : j; } ` +
-        `sh.tables[f${r}] = a; return a; }`,
-    ];
+    this.decls.push(`var n${r} = ${JSON.stringify(this.roleNames[role])};`);
+    return `${sh}.tables, ${r}I = ${r}T[@${r}AT@] === n${r} ? ${r}T[@${r}AT1@] : slotTable(${sh}, n${r}, @${r}AT@)`;
+  }
+
+  /**
+   * The slot table of a role for the shape in `sh`, through a four-entry cache of the factory (match tests: one call
+   * per pair of ads, where jobs share a layout and slots come in a few): a pointer compare or a few, where the
+   * shape's own table (see roleTable) costs several checked loads. Misses fill it from the shape's table. (It keeps
+   * at most four shapes alive per factory.)
+   */
+  private roleCache(role: "S" | "TG", sh: string): string {
+    const r = role === "S" ? "S" : "T";
+    const entries = [0, 1, 2, 3];
+    this.decls.push(
+      `var n${r} = ${JSON.stringify(this.roleNames[role])}, ${entries.map((i) => `c${r}${i} = null, i${r}${i} = null`).join(", ")}, next${r} = 0;`,
+      `function miss${r}(sh) { const t = slotTable(sh, n${r}, @${r}AT@); ` +
+        `switch (next${r}) { ${entries.map((i) => `case ${i}: c${r}${i} = sh; i${r}${i} = t; break;`).join(" ")} } ` +
+        `next${r} = (next${r} + 1) & 3; return t; }`,
+    );
+    return `(${entries.map((i) => `${sh} === c${r}${i} ? i${r}${i} : `).join("")}miss${r}(${sh}))`;
   }
 
   /**
@@ -248,7 +286,10 @@ class Generator {
         // TARGET.x from a top-level ad without an attribute named "target" (the usual case): the partner ad of the
         // match, worked out once per evaluation (without one, the whole expression takes the closure compiler).
         this.usesTarget = true;
-        const inTarget = `(${slot} = ${this.roleSlot("TG", lname)}, ${slot} >= 0 ? ${this.slot("TG", slot)} : resolveFrom(ctx, TG, ${nameRef}, false))`;
+        // TG is a top-level ad (checked once per evaluation), so a name it lacks is UNDEFINED unless it has a meaning
+        // of its own (self, parent, my, ...).
+        const missing = SCOPE_NAMES.has(lname) ? `resolveFrom(ctx, TG, ${nameRef}, false)` : "undefined";
+        const inTarget = `(${slot} = ${this.roleSlot("TG", lname)}, ${slot} >= 0 ? ${this.slot("TG", slot)} : ${missing})`;
         return { code: inTarget, k: NOT_CONST };
       }
       if (scopeName === "my" || scopeName === "self") {
@@ -286,10 +327,21 @@ class Generator {
       const dTest = delims ? ` && typeof ${d} === "string"` : "";
       const dArg = delims ? d : JSON.stringify(", \t\r\n");
       if (!caseless && typeof list.k === "string" && (delims === undefined || typeof delims.k === "string")) {
-        // A constant list (the usual `stringListMember(TARGET.Site, "a,b")`): split once, here.
-        const items = this.constRef(tokenize(list.k, delims ? (delims.k as string) : ", \t\r\n"));
+        // A constant list (the usual `stringListMember(TARGET.Site, "a,b")`): split once, here. A short list is
+        // compared item by item: the items are interned like the values they usually meet (string literals of ads),
+        // which makes each test a pointer compare. Lists are padded (repeating their first item) to 4 or 8 tests, so
+        // lists of different lengths share generated code.
+        const items = tokenize(list.k, delims ? (delims.k as string) : ", \t\r\n").map(intern);
+        let test: string;
+        if (items.length === 0) test = "false";
+        else if (items.length > 8) test = `${this.constRef(items)}.includes(${a})`;
+        else {
+          const width = items.length <= 4 ? 4 : 8;
+          const padded = Array.from({ length: width }, (_, i) => items[i] ?? items[0]);
+          test = `(${padded.map((it) => `${a} === ${this.constRef(it)}`).join(" || ")})`;
+        }
         return {
-          code: `(${a} = ${item.code}, typeof ${a} === "string" ? ${items}.includes(${a}) : ${a} === undefined ? false : ${this.fallback(node).code})`,
+          code: `(${a} = ${item.code}, typeof ${a} === "string" ? ${test} : ${a} === undefined ? false : ${this.fallback(node).code})`,
           k: NOT_CONST,
         };
       }
@@ -328,6 +380,90 @@ class Generator {
     return { code: this.value(k), k };
   }
 
+  /**
+   * A comparison split into its fast path and the general one: evaluate `pre` (operands into temporaries); when
+   * `fast` holds (the common operand types) the result is the boolean `ok`, otherwise the value `slow`. Undefined
+   * for operators that are not comparisons.
+   */
+  private comparison(op: BinaryOp, l: Gen, r: Gen): Test | undefined {
+    const opRef = JSON.stringify(op);
+    switch (op) {
+      case "<":
+      case "<=":
+      case ">":
+      case ">=": {
+        const a = this.temp();
+        if (typeof r.k === "number") {
+          return {
+            pre: `${a} = ${l.code}`,
+            fast: `typeof ${a} === "number"`,
+            ok: `${a} ${op} ${r.k}`,
+            slow: `compare(${opRef}, ${a}, ${r.k})`,
+          };
+        }
+        const b = this.temp();
+        return {
+          pre: `${a} = ${l.code}, ${b} = ${r.code}`,
+          fast: `(typeof ${a} === "number" && typeof ${b} === "number")`,
+          ok: `${a} ${op} ${b}`,
+          slow: `compare(${opRef}, ${a}, ${b})`,
+        };
+      }
+      case "==":
+      case "!=": {
+        const not = op === "!=" ? "!" : "";
+        const a = this.temp();
+        if (typeof r.k === "string") {
+          const s = this.constRef(r.k);
+          return {
+            pre: `${a} = ${l.code}`,
+            fast: `typeof ${a} === "string"`,
+            ok: `${not}(${a} === ${s} || caseEquals(${a}, ${s}))`,
+            slow: `compare(${opRef}, ${a}, ${s})`,
+          };
+        }
+        if (typeof r.k === "number") {
+          return {
+            pre: `${a} = ${l.code}`,
+            fast: `typeof ${a} === "number"`,
+            ok: `${a} ${op}= ${r.k}`,
+            slow: `compare(${opRef}, ${a}, ${r.k})`,
+          };
+        }
+        const b = this.temp();
+        return {
+          pre: `${a} = ${l.code}, ${b} = ${r.code}`,
+          fast: `(typeof ${a} === "number" && typeof ${b} === "number")`,
+          ok: `${a} ${op}= ${b}`,
+          slow: `((typeof ${a} === "string" && typeof ${b} === "string") ? ${not}caseEquals(${a}, ${b}) : compare(${opRef}, ${a}, ${b}))`,
+        };
+      }
+      case "=?=":
+      case "=!=": {
+        const not = op === "=!=" ? "!" : "";
+        const a = this.temp();
+        if (typeof r.k === "string") {
+          const s = this.constRef(r.k);
+          return {
+            pre: `${a} = ${l.code}`,
+            fast: `typeof ${a} === "string"`,
+            ok: `${a} ${not}== ${s}`,
+            slow: `compare(${opRef}, ${a}, ${s})`,
+          };
+        }
+        const b = this.temp();
+        return {
+          pre: `${a} = ${l.code}, ${b} = ${r.code}`,
+          fast: `(typeof ${a} === "string" && typeof ${b} === "string")`,
+          ok: `${a} ${not}== ${b}`,
+          slow: `compare(${opRef}, ${a}, ${b})`,
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
   private binary(op: BinaryOp, ln: Node, rn: Node, node: Node): Gen {
     const l = this.gen(ln);
     if (op === "&&" || op === "||") {
@@ -348,60 +484,12 @@ class Generator {
     }
     const r = this.gen(rn);
     if (l.k !== NOT_CONST && r.k !== NOT_CONST) return this.constant(node);
+    const test = this.comparison(op, l, r);
+    if (test) return { code: `(${test.pre}, ${test.fast} ? ${test.ok} : ${test.slow})`, k: NOT_CONST };
     const a = this.temp();
     const b = this.temp();
     const opRef = JSON.stringify(op);
     switch (op) {
-      case "<":
-      case "<=":
-      case ">":
-      case ">=":
-        if (typeof r.k === "number") {
-          return {
-            code: `(${a} = ${l.code}, typeof ${a} === "number" ? ${a} ${op} ${r.k} : compare(${opRef}, ${a}, ${r.k}))`,
-            k: NOT_CONST,
-          };
-        }
-        return {
-          code: `(${a} = ${l.code}, ${b} = ${r.code}, (typeof ${a} === "number" && typeof ${b} === "number") ? ${a} ${op} ${b} : compare(${opRef}, ${a}, ${b}))`,
-          k: NOT_CONST,
-        };
-      case "==":
-      case "!=": {
-        const not = op === "!=" ? "!" : "";
-        if (typeof r.k === "string") {
-          const s = this.constRef(r.k);
-          return {
-            code: `(${a} = ${l.code}, typeof ${a} === "string" ? ${not}(${a} === ${s} || caseEquals(${a}, ${s})) : compare(${opRef}, ${a}, ${s}))`,
-            k: NOT_CONST,
-          };
-        }
-        if (typeof r.k === "number") {
-          return {
-            code: `(${a} = ${l.code}, typeof ${a} === "number" ? ${a} ${op}= ${r.k} : compare(${opRef}, ${a}, ${r.k}))`,
-            k: NOT_CONST,
-          };
-        }
-        return {
-          code: `(${a} = ${l.code}, ${b} = ${r.code}, (typeof ${a} === "number" && typeof ${b} === "number") ? ${a} ${op}= ${b} : (typeof ${a} === "string" && typeof ${b} === "string") ? ${not}caseEquals(${a}, ${b}) : compare(${opRef}, ${a}, ${b}))`,
-          k: NOT_CONST,
-        };
-      }
-      case "=?=":
-      case "=!=": {
-        const not = op === "=!=" ? "!" : "";
-        if (typeof r.k === "string") {
-          const s = this.constRef(r.k);
-          return {
-            code: `(${a} = ${l.code}, typeof ${a} === "string" ? ${a} ${not}== ${s} : compare(${opRef}, ${a}, ${s}))`,
-            k: NOT_CONST,
-          };
-        }
-        return {
-          code: `(${a} = ${l.code}, ${b} = ${r.code}, (typeof ${a} === "string" && typeof ${b} === "string") ? ${a} ${not}== ${b} : compare(${opRef}, ${a}, ${b}))`,
-          k: NOT_CONST,
-        };
-      }
       case "+":
       case "-":
       case "*":
@@ -417,44 +505,207 @@ class Generator {
   }
 
   /**
-   * Generates the source of a factory `make(K) -> (ctx) => value` and the constants of this expression; `k` is the
-   * value when the whole expression is constant (then there is no source).
+   * The body of the generated function. A top-level chain `a && b && c ...` (or `||`), the shape of almost every
+   * Requirements and START, becomes statements that return as soon as the value is decided, with the fast path of a
+   * comparison term branching directly instead of producing a boolean to test again.
    */
-  build(node: Node): { source: string; consts: unknown[]; k: Val | typeof NOT_CONST } {
-    const g = this.gen(node);
-    if (g.k !== NOT_CONST) return { source: "", consts: [], k: g.k };
+  private body(node: Node): { code: string; k: Val | typeof NOT_CONST } {
+    const terms = chainTerms(node);
+    if (terms === undefined) {
+      const g = this.gen(node);
+      return { code: `return ${g.code};`, k: g.k };
+    }
+    const and = terms.op === "&&";
+    const parts = terms.items.map((t) => this.term(t));
+    if (parts.every((p) => p.k !== NOT_CONST)) return { code: "", k: this.h.constantOf(node) };
+    // The chain's value so far, in {true, UNDEFINED} for `&&` ({false, UNDEFINED} for `||`): a deciding term
+    // (false for `&&`, true for `||`) or ERROR returns at once, as HTCondor's short-circuit does, and no other
+    // outcome can change the value except to UNDEFINED. A term is first reduced to true/false/UNDEFINED/ERROR as the
+    // operator sees it (non-boolean values are ERROR, numbers compare with zero).
+    const pass = and ? "true" : "false";
+    const decide = and ? "false" : "true";
+    const norm = and ? "andPair(true, v)" : "orPair(false, v)";
+    const general =
+      `if (v !== ${pass}) { if (v === ${decide}) return ${decide}; if (v === undefined) r = undefined; else { v = ${norm}; ` +
+      `if (v !== ${pass}) { if (v === ${decide}) return ${decide}; if (v === ERROR) return ERROR; r = undefined; } } }`;
+    const out = [`let r = ${pass}, v;`];
+    for (const p of parts) {
+      if (p.k !== NOT_CONST) {
+        const c = and ? this.h.andPair(true, p.k) : this.h.orPair(false, p.k);
+        if (c === !and) {
+          out.push(`return ${decide};`);
+          break;
+        }
+        if (c === ERROR) {
+          out.push("return ERROR;");
+          break;
+        }
+        if (c === undefined) out.push("r = undefined;");
+        continue;
+      }
+      const test = p.test;
+      if (test) {
+        out.push(
+          `${test.pre}; if (${test.fast}) { if (${and ? "!" : ""}(${test.ok})) return ${decide}; } else { v = ${test.slow}; ${general} }`,
+        );
+      } else {
+        out.push(`v = ${p.code}; ${general}`);
+      }
+    }
+    out.push("return r;");
+    return { code: out.join(" "), k: NOT_CONST };
+  }
+
+  /** A term of a chain: a comparison in parts (see comparison), or any other expression. */
+  private term(node: Node): Gen & { test?: Test } {
+    let n = node;
+    while (n.k === "paren") n = n.e;
+    if (n.k !== "bin" || !COMPARISONS.has(n.op)) return this.gen(n);
+    const l = this.gen(n.l);
+    const r = this.gen(n.r);
+    if (l.k !== NOT_CONST && r.k !== NOT_CONST) return this.constant(n);
+    const test = this.comparison(n.op, l, r) as Test;
+    return { code: "", k: NOT_CONST, test };
+  }
+
+  /**
+   * The body of a match test (see generateMatch). For an `&&` chain: whether every term holds (is true or a non-zero
+   * number), which is exactly when the chain's value holds. That does not depend on the order of the terms, so they
+   * are tried in `order` (term indices; the written order by default), which the match test's state improves as it
+   * learns which terms fail most often (see matchSampled). Every MATCH_SAMPLE_EVERY-th call tries all terms (bit k
+   * of `fails` marks term k failing) for those counts. Any other expression is evaluated and its value tested.
+   */
+  private matchBody(
+    node: Node,
+    order?: readonly number[],
+  ): { code: string; k: Val | typeof NOT_CONST; terms: number } {
+    const items = andTerms(node);
+    if (items.length < 2 || items.length > MAX_MATCH_TERMS) {
+      const g = this.gen(node);
+      if (g.k !== NOT_CONST) return { code: "", k: booleanEquiv(g.k) === true, terms: 0 };
+      return { code: `const v = ${g.code}; return v === true || holds(v);`, k: NOT_CONST, terms: 0 };
+    }
+    const live: (Gen & { test?: Test })[] = [];
+    for (const t of items) {
+      const p = this.term(t);
+      if (p.k === NOT_CONST) live.push(p);
+      else if (booleanEquiv(p.k) !== true) return { code: "", k: false, terms: 0 };
+    }
+    if (live.length === 0) return { code: "", k: true, terms: 0 };
+    const blocks = live.map((p, i) => {
+      const fail = `{ if (!all) return false; fails |= ${2 ** i}; }`;
+      return p.test
+        ? `${p.test.pre}; if (${p.test.fast}) { if (!(${p.test.ok})) ${fail} } else if (!holds(${p.test.slow})) ${fail}`
+        : `v = ${p.code}; if (v !== true && !holds(v)) ${fail}`;
+    });
+    const seq = order ?? live.map((_, i) => i);
+    return {
+      code:
+        "const all = --countdown === 0; let fails = 0, v; " +
+        `${seq.map((i) => blocks[i]).join(" ")} ` +
+        "if (all) { countdown = st.every; return matchSampled(st, fails, site, K); } return true;",
+      k: NOT_CONST,
+      terms: live.length,
+    };
+  }
+
+  /**
+   * Generates the source of a factory `make(K) -> (ctx) => result` and the constants of this expression; `k` is the
+   * result when it is constant (then there is no source). A value function returns the expression's value; a match
+   * test (mode "match") returns whether the value holds.
+   */
+  build(
+    node: Node,
+    mode: "value" | "match" = "value",
+    order?: readonly number[],
+  ): { source: string; consts: unknown[]; k: Val | typeof NOT_CONST; terms: number } {
+    const g = mode === "match" ? this.matchBody(node, order) : { ...this.body(node), terms: 0 };
+    if (g.k !== NOT_CONST) return { source: "", consts: [], k: g.k, terms: 0 };
     const locals = ["const S = ctx.scope, SV = S.vals;"];
     let targetCheck = "";
     if (this.usesTarget) targetCheck = this.roleSlot("S", "target");
+    const match = mode === "match";
     if (this.roleNames.S.length > 0) {
-      this.decls.push(...this.roleTable("S"));
-      locals.push("const SH = S.shape, SI = SH.tables[fS] ?? lookS(SH);");
+      locals.push(
+        match
+          ? `const SH = S.shape, SI = ${this.roleCache("S", "SH")};`
+          : `const SH = S.shape, ST = ${this.roleTable("S", "SH")};`,
+      );
     }
     if (this.usesTarget) {
-      // The partner ad for TARGET.x; when there is none, or this ad is nested or has an attribute "target", the
-      // general path decides for the whole expression.
-      locals.push(
-        `const TG = (S.parent === undefined && ${targetCheck} < 0) ? (S === ctx.my ? ctx.target : S === ctx.target ? ctx.my : undefined) : undefined;`,
-        `if (TG === undefined) return ${this.constRef(this.h.compileClosure(node))}(ctx);`,
-        "const TV = TG.vals;",
-      );
+      // The partner ad for TARGET.x; when there is none, or either ad is nested, or this ad has an attribute
+      // "target", the general path decides for the whole expression. (So a name TARGET lacks is UNDEFINED.)
+      const general = `${this.constRef(this.h.compileClosure(node))}(ctx)`;
+      if (match) {
+        // A match test runs with its ad as MY and scope, and the partner as TARGET (see MatchFn).
+        locals.push(
+          "const TG = ctx.target;",
+          `if (S.parent !== undefined || ${targetCheck} >= 0 || TG === undefined || TG.parent !== undefined) return holds(${general});`,
+          "const TV = TG.vals;",
+        );
+      } else {
+        locals.push(
+          `const TG = (S.parent === undefined && ${targetCheck} < 0) ? (S === ctx.my ? ctx.target : S === ctx.target ? ctx.my : undefined) : undefined;`,
+          `if (TG === undefined || TG.parent !== undefined) return ${general};`,
+          "const TV = TG.vals;",
+        );
+      }
       if (this.roleNames.TG.length > 0) {
-        this.decls.push(...this.roleTable("TG"));
-        locals.push("const TSH = TG.shape, TI = TSH.tables[fT] ?? lookT(TSH);");
+        locals.push(
+          match
+            ? `const TSH = TG.shape, TI = ${this.roleCache("TG", "TSH")};`
+            : `const TSH = TG.shape, TT = ${this.roleTable("TG", "TSH")};`,
+        );
       }
     }
     if (this.temps > 0)
       locals.push(`let ${Array.from({ length: this.temps }, (_, i) => `t${i}`).join(", ")};`);
-    const bind =
-      this.consts.length > 0 ? `const ${this.consts.map((_, i) => `k${i} = K[${i}]`).join(", ")};` : "";
+    const bind = this.consts.map((_, i) => `k${i} = K[${i}]`);
+    if (g.terms > 0) bind.push("countdown = st.every");
     const source = [
       '"use strict";',
-      "const { resolveFrom, selectFrom, compare, arith, intArith, bitOp, negate, unaryPlus, logicalNot, bitNot, andPair, orPair, caseEquals, stringListContains, compileSlot, evalSlot, condTest, ClassAd, ERROR, nextTableId } = H;",
+      "var { resolveFrom, selectFrom, compare, arith, intArith, bitOp, negate, unaryPlus, logicalNot, bitNot, andPair, orPair, caseEquals, stringListContains, compileSlot, evalSlot, condTest, ClassAd, ERROR, slotTable, holds, matchSampled } = H;",
       ...this.decls,
-      `return function make(K) { ${bind} return function classadExpr(ctx) { ${locals.join(" ")} return ${g.code}; }; };`,
+      `return function make(K, st, site) { ${bind.length > 0 ? `var ${bind.join(", ")};` : ""} ` +
+        `return function ${mode === "match" ? "classadMatch" : "classadExpr"}(ctx) { ${locals.join(" ")} ${g.code} }; };`,
     ].join("\n");
-    return { source, consts: this.consts, k: NOT_CONST };
+    return { source, consts: this.consts, k: NOT_CONST, terms: g.terms };
   }
+}
+
+/** Match tests reorder at most this many terms (a bit each in a small integer). */
+const MAX_MATCH_TERMS = 30;
+
+/** The terms of an `&&` chain, through parentheses and nesting on either side (a single term for anything else). */
+function andTerms(node: Node, out: Node[] = []): Node[] {
+  let n = node;
+  while (n.k === "paren") n = n.e;
+  if (n.k === "bin" && n.op === "&&") {
+    andTerms(n.l, out);
+    andTerms(n.r, out);
+  } else out.push(n);
+  return out;
+}
+
+const COMPARISONS = new Set<BinaryOp>(["<", "<=", ">", ">=", "==", "!=", "=?=", "=!="]);
+
+/** The terms of a top-level `&&` or `||` chain (left-nested, through parentheses), or undefined for anything else. */
+function chainTerms(node: Node): { op: "&&" | "||"; items: Node[] } | undefined {
+  let n = node;
+  while (n.k === "paren") n = n.e;
+  if (n.k !== "bin" || (n.op !== "&&" && n.op !== "||")) return undefined;
+  const op = n.op;
+  const items: Node[] = [];
+  let cur: Node = n;
+  for (;;) {
+    while (cur.k === "paren") cur = cur.e;
+    if (cur.k !== "bin" || cur.op !== op) break;
+    items.push(cur.r);
+    cur = cur.l;
+  }
+  items.push(cur);
+  items.reverse();
+  return { op, items };
 }
 
 /** Names resolved specially before the partner ad is consulted (evaluator.ts resolveFrom). */
@@ -478,13 +729,20 @@ function asciiLowerName(s: string): string {
 
 let codegenWorks: boolean | undefined;
 
-let tableIds = 0;
-/** A new id for a slot table kept on shapes. */
-function nextTableId(): number {
-  return tableIds++;
+/**
+ * Writes a new factory's slot-table places into its source (the cache key is the source before this, so identical
+ * expressions still share a factory).
+ */
+function placeTables(source: string): string {
+  let out = source;
+  for (const r of ["S", "T"]) {
+    if (!out.includes(`@${r}AT@`)) continue;
+    const at = tableLine();
+    out = out.replaceAll(`@${r}AT1@`, String(at + 1)).replaceAll(`@${r}AT@`, String(at));
+  }
+  return out;
 }
 
-type Make = (consts: unknown[]) => Fn;
 /** Factories by generated source: the inline caches they hold are shared by every expression using them. */
 const factories = new Map<string, Make>();
 const FACTORY_LIMIT = 5000;
@@ -494,30 +752,87 @@ export function generate(
   node: Node,
   helpers: CodegenHelpers,
 ): { fn: Fn; k: Val | typeof NOT_CONST } | undefined {
+  const made = instantiate(node, helpers);
+  if (made === undefined) return undefined;
+  if (made.k !== NOT_CONST) {
+    const v = made.k;
+    return { fn: () => v, k: v };
+  }
+  return { fn: made.fn as Fn, k: NOT_CONST };
+}
+
+/**
+ * Learning states by the code of the match test in the written order: expressions that differ only in their
+ * constants (a thousand slots' START, jobs asking for different memory) learn one order together and share its code.
+ */
+const matchStates = new Map<string, MatchState>();
+
+/**
+ * Generates the match test of `node` (see Generator.matchBody), or returns undefined when the platform forbids
+ * generated code.
+ */
+export function generateMatch(node: Node, helpers: CodegenHelpers): MatchSite | undefined {
+  if (codegenWorks === false) return undefined;
+  try {
+    const built = new Generator(helpers).build(node, "match");
+    if (built.k !== NOT_CONST) {
+      const result = built.k === true;
+      return { fn: () => result, gen: 0 };
+    }
+    let st = matchStates.get(built.source);
+    if (st === undefined) {
+      st = newMatchState(built.terms, factory(built.source, helpers), (order) =>
+        factory(new Generator(helpers).build(node, "match", order).source, helpers),
+      );
+      if (matchStates.size >= FACTORY_LIMIT) matchStates.clear();
+      matchStates.set(built.source, st);
+    }
+    codegenWorks = true;
+    const site: MatchSite = { fn: () => false, gen: st.gen };
+    site.fn = st.make(built.consts, st, site) as unknown as MatchFn;
+    return site;
+  } catch (e) {
+    return unavailable(e);
+  }
+}
+
+/** Builds and instantiates a generated value function, or returns undefined when code generation is unavailable. */
+function instantiate(
+  node: Node,
+  helpers: CodegenHelpers,
+): { fn: Fn | undefined; k: Val | typeof NOT_CONST } | undefined {
   if (codegenWorks === false) return undefined;
   try {
     const built = new Generator(helpers).build(node);
-    if (built.k !== NOT_CONST) {
-      const v = built.k;
-      return { fn: () => v, k: v };
-    }
-    let make = factories.get(built.source);
-    if (!make) {
-      const outer = new Function("H", built.source) as (h: unknown) => Make;
-      make = outer({ ...helpers, condTest, ClassAd, ERROR, nextTableId });
-      if (factories.size >= FACTORY_LIMIT) factories.clear();
-      factories.set(built.source, make);
-    }
+    if (built.k !== NOT_CONST) return { fn: undefined, k: built.k };
+    const make = factory(built.source, helpers);
     codegenWorks = true;
     return { fn: make(built.consts), k: NOT_CONST };
   } catch (e) {
-    if (
-      e instanceof EvalError ||
-      (codegenWorks === undefined && e instanceof Error && /Content Security|unsafe-eval/i.test(e.message))
-    ) {
-      codegenWorks = false;
-      return undefined;
-    }
-    throw e;
+    return unavailable(e);
   }
+}
+
+/** The factory of generated source (made once per distinct source while the cache holds it). */
+function factory(source: string, helpers: CodegenHelpers): Make {
+  let make = factories.get(source);
+  if (!make) {
+    const outer = new Function("H", placeTables(source)) as (h: unknown) => Make;
+    make = outer({ ...helpers, condTest, ClassAd, ERROR, slotTable, holds, matchSampled });
+    if (factories.size >= FACTORY_LIMIT) factories.clear();
+    factories.set(source, make);
+  }
+  return make;
+}
+
+/** Handles an exception from making generated code: undefined when the platform forbids it, else rethrown. */
+function unavailable(e: unknown): undefined {
+  if (
+    e instanceof EvalError ||
+    (codegenWorks === undefined && e instanceof Error && /Content Security|unsafe-eval/i.test(e.message))
+  ) {
+    codegenWorks = false;
+    return undefined;
+  }
+  throw e;
 }

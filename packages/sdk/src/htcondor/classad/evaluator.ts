@@ -13,8 +13,9 @@
 
 import type { BinaryOp, Node } from "./ast.js";
 import { ClassAd, constantValue, type Expr, NOT_CONST } from "./classad.js";
-import { type CodegenHelpers, generate } from "./codegen.js";
+import { type CodegenHelpers, generate, generateMatch } from "./codegen.js";
 import { compileCall, stringListContains } from "./functions.js";
+import { holds, type MatchFn, type MatchSite } from "./matchtest.js";
 import {
   arith,
   bitNot,
@@ -116,6 +117,82 @@ export function compileSlot(ad: ClassAd, slot: number): Fn {
   const fn = compileExpr(expr);
   ad.vals[slot] = constantValue(expr);
   return fn;
+}
+
+/** Whether slot `slot` of `ad` holds (is true or a non-zero number), evaluated with its match test. */
+function slotHolds(ctx: EvalContext, ad: ClassAd, slot: number): boolean {
+  return ((ad.exprs[slot] as Expr).mt ?? compileMatchSlot(ad, slot)).fn(ctx);
+}
+
+const sharedMatch = new Map<string, MatchSite>();
+
+/**
+ * Compiles the match test of a slot's expression (and the expression itself, as compileSlot does): an alias test for
+ * a bare reference (the `Requirements = START` idiom), else generated code (see codegen.ts generateMatch), else a
+ * test of the value. Identical expressions share one test, and with it the order its terms are tried in.
+ */
+export function compileMatchSlot(ad: ClassAd, slot: number): MatchSite {
+  const expr = ad.exprs[slot] as Expr;
+  if (expr.fn === undefined) compileSlot(ad, slot);
+  if (expr.mt !== undefined) return expr.mt;
+  const node = expr.node;
+  const key = holdsAd(node) ? undefined : printNode(node, NEW_EXACT);
+  let m = key === undefined ? undefined : sharedMatch.get(key);
+  if (m === undefined) {
+    let bare = node;
+    while (bare.k === "paren") bare = bare.e;
+    if (bare.k === "ref" && !bare.abs) m = aliasMatch(bare.name);
+    else m = (codegenEnabled ? generateMatch(node, codegenHelpers()) : undefined) ?? valueMatch(expr);
+    if (key !== undefined) {
+      if (sharedMatch.size >= SHARED_CODE_LIMIT) sharedMatch.clear();
+      sharedMatch.set(key, m);
+    }
+  }
+  expr.mt = m;
+  return m;
+}
+
+/** The match test of an expression without generated code: whether its value holds. */
+function valueMatch(expr: Expr): MatchSite {
+  const fn = expr.fn ?? compileExpr(expr);
+  return { fn: (ctx) => holds(fn(ctx)), gen: 0 };
+}
+
+/**
+ * The match test of a bare attribute reference: the referenced attribute's own match test when it is an expression
+ * of the same ad (marked as under evaluation, as a reference does), else whether the referenced value holds.
+ */
+function aliasMatch(name: string): MatchSite {
+  const lname = asciiLower(name);
+  const shapes: (Shape | undefined)[] = [undefined, undefined, undefined, undefined];
+  const slots = [-1, -1, -1, -1];
+  let next = 0;
+  const fn: MatchFn = (ctx) => {
+    const scope = ctx.scope;
+    const sh = scope.shape;
+    let slot: number;
+    if (sh === shapes[0]) slot = slots[0] as number;
+    else if (sh === shapes[1]) slot = slots[1] as number;
+    else if (sh === shapes[2]) slot = slots[2] as number;
+    else if (sh === shapes[3]) slot = slots[3] as number;
+    else {
+      slot = sh.index.get(lname) ?? -1;
+      shapes[next] = sh;
+      slots[next] = slot;
+      next = (next + 1) & 3;
+    }
+    if (slot < 0) return holds(resolveFrom(ctx, scope, lname, true));
+    const k = scope.vals[slot];
+    if (k !== null) return holds(k as Val);
+    const busy = scope.busy;
+    const epoch = ctx.epoch;
+    if (busy[slot] === epoch) return false;
+    busy[slot] = epoch;
+    const r = slotHolds(ctx, scope, slot);
+    busy[slot] = 0;
+    return r;
+  };
+  return { fn, gen: 0 };
 }
 
 /** A two-entry inline cache from shapes to the slot of one name (-1 when absent). */
@@ -352,6 +429,7 @@ let codegenEnabled = true;
 export function setCodegenForTests(enabled: boolean): void {
   codegenEnabled = enabled;
   sharedCode.clear();
+  sharedMatch.clear();
 }
 
 function compileShared(node: Node): Compiled {

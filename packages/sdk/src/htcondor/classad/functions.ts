@@ -37,6 +37,7 @@ import {
   utf8Length,
 } from "./text.js";
 import { dayNumbers, gmtime, strftime, type Tm } from "./time.js";
+import { homeDirectoryOf } from "./users.js";
 import {
   AbsTimeValue,
   booleanEquiv,
@@ -1452,31 +1453,37 @@ define(["evalineachcontext", "countmatches"], (site) => {
   };
 });
 
-// userMap needs HTCondor's map files, which an SDK process does not have: it behaves as when no mapping exists.
+// userMap(mapSet, user [, preferred [, default]]) maps `user` through one of HTCondor's map files
+// (CLASSAD_USER_MAPFILE_<mapSet>, compat_classad.cpp userMap_func). An SDK process has no HTCondor configuration, so
+// no map set is configured, and this is HTCondor's behaviour without configured maps (checked against classad2 23.9.6
+// with htcondor2 imported and no CLASSAD_USER_MAP* settings): every mapping fails, so the 2- and 3-argument forms give
+// UNDEFINED and the 4-argument form gives its default, whatever its type; a map set or user that is ERROR gives ERROR;
+// other non-string arguments count as a failed mapping; fewer than 2 or more than 4 arguments give ERROR.
 define("usermap", (site) => {
   const { args } = site;
   if (args.length < 2 || args.length > 4) return errorFn;
   return (ctx) => {
     const values = args.map((f) => f(ctx));
     const [map, user] = values;
-    if (typeof map !== "string" || typeof user !== "string") {
-      if (map === ERROR || user === ERROR) return ERROR;
-      return args.length < 4 ? undefined : values[3];
-    }
+    if (map === ERROR || user === ERROR) return ERROR;
     return args.length < 4 ? undefined : values[3];
   };
 });
 
-// userHome is disabled unless CLASSAD_ENABLE_USER_HOME is set, which it is not here: the default or UNDEFINED.
+// userHome(user [, default]) is the home directory of `user` in the host's user database (compat_classad.cpp
+// userHome_func; CLASSAD_ENABLE_USER_HOME is true by default in HTCondor 23.9). A default counts only when it is a
+// non-empty string. Without a default: UNDEFINED for an UNDEFINED user or an unknown one, ERROR for a user that is not
+// a string. With one: the default whenever there is no home directory to give. Other argument counts give ERROR.
 define("userhome", (site) => {
   const { args } = site;
   if (args.length !== 1 && args.length !== 2) return errorFn;
   return (ctx) => {
     const def = args.length === 2 ? (args[1] as Fn)(ctx) : undefined;
-    const owner = (args[0] as Fn)(ctx);
     const fallback = typeof def === "string" && def !== "" ? def : undefined;
-    if (owner !== undefined && typeof owner !== "string") return fallback ?? ERROR;
-    return fallback;
+    const user = (args[0] as Fn)(ctx);
+    if (user === undefined && fallback === undefined) return undefined;
+    if (typeof user !== "string") return fallback ?? ERROR;
+    return homeDirectoryOf(user) ?? fallback;
   };
 });
 

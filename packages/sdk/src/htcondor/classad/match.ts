@@ -4,113 +4,125 @@ import type { ClassAd, Expr } from "./classad.js";
 import {
   abandonEvaluation,
   acquireContext,
-  compileSlot,
+  compileMatchSlot,
   type EvalContext,
   newContext,
   releaseContext,
   slotValue,
 } from "./evaluator.js";
+import { holds, type MatchSite } from "./matchtest.js";
+import { asciiLower } from "./text.js";
 import { RealValue, type Val } from "./value.js";
 
-function requirementsSlot(ad: ClassAd): number {
-  return ad.shape.requirementsSlot;
-}
-
-/** `&&`'s view of a Requirements value: true, or a non-zero number. */
-function holds(v: Val): boolean {
-  if (v === true) return true;
-  if (typeof v === "number") return v !== 0;
-  if (v instanceof RealValue) return v.v !== 0;
-  if (typeof v === "bigint") return v !== 0n;
-  return false;
-}
-
-let matchContext: EvalContext | undefined;
-
 /**
- * How often each side's Requirements held (a: the first argument of matchAds, b: the second), to evaluate the side
- * that fails more often first. Both must hold and evaluation has no side effects, so the order only changes speed
- * (in a negotiation-like loop the job's Requirements usually rejects far more slots than START rejects jobs).
- * Slots: evaluations of a, of them true, evaluations of b, of them true, calls since the order was last chosen, and
- * the order (1: a first). The order is chosen again every 1024 calls, and the counts are halved now and then so
- * that they follow the current workload.
+ * The contexts of matchmaking: `forA` evaluates the first ad's Requirements (MY = a, TARGET = b), `forB` the
+ * second's. Evaluation never calls back into user code, so matchAds cannot re-enter and these
+ * serve every call. A context keeps its ads between calls, so a loop over one job and many slots only stores what
+ * changed. (Made when the module loads: nothing in the evaluator imports this module.)
  */
-const stats = new Int32Array([2, 1, 2, 1, 0, 0]);
+const forA = newContext();
+const forB = newContext();
 
-function chooseOrder(): void {
-  const s = stats;
-  s[4] = 0;
-  s[5] = (s[1] as number) * (s[2] as number) <= (s[3] as number) * (s[0] as number) ? 1 : 0;
-  if ((s[0] as number) + (s[2] as number) > 1 << 20) {
-    s[0] = ((s[0] as number) >> 1) + 2;
-    s[1] = ((s[1] as number) >> 1) + 1;
-    s[2] = ((s[2] as number) >> 1) + 2;
-    s[3] = ((s[3] as number) >> 1) + 1;
-  }
-}
-
-/** Evaluates one side's Requirements (when the other side's is a constant true). */
-function requirementsHold(ad: ClassAd, other: ClassAd, slot: number): boolean {
-  let ctx = matchContext;
-  if (ctx === undefined) ctx = matchContext = newContext();
-  try {
+/** Points `ctx` at `ad` (as MY and scope) and `other` (as TARGET). */
+function use(ctx: EvalContext, ad: ClassAd, other: ClassAd): EvalContext {
+  if (ctx.my !== ad) {
     ctx.scope = ad;
     ctx.my = ad;
-    ctx.target = other;
-    return holds(((ad.exprs[slot] as Expr).fn ?? compileSlot(ad, slot))(ctx));
-  } catch (e) {
-    abandonEvaluation();
-    if (e instanceof RangeError) return false;
-    throw e;
+  }
+  if (ctx.target !== other) ctx.target = other;
+  return ctx;
+}
+
+/** After an evaluation threw: forget the contexts' state (scope and depth may have been left mid-evaluation). */
+function resetContexts(): void {
+  for (const ctx of [forA, forB]) {
+    ctx.my = undefined;
+    ctx.target = undefined;
+    ctx.depth = 0;
   }
 }
 
 /**
- * Evaluates both Requirements (neither is a constant) in the shared match context, the more selective side first.
- * The four evaluations are written out on purpose (no shared helper): each call site then keeps its own type
- * feedback and sees one kind of ad (all slots share a generated START function, all jobs a Requirements function),
- * so V8 can inline the generated code there.
+ * Which side to evaluate first. Both Requirements must hold and evaluation has no side effects, so the order only
+ * changes speed: the side that holds less often should go first (in a negotiation-like loop the job's Requirements
+ * rejects far more slots than START rejects jobs). Every SAMPLE_EVERY-th call evaluates both sides and counts how
+ * often each held; every SAMPLES_PER_CHOICE samples the order is chosen again and the counts are halved, so they
+ * follow the current workload. Other calls pay one counter decrement.
  */
-function matchEvaluated(a: ClassAd, b: ClassAd, slotA: number, slotB: number): boolean {
-  // Evaluation never calls back into user code, so matchAds cannot re-enter and one context serves every call.
-  let ctx = matchContext;
-  if (ctx === undefined) ctx = matchContext = newContext();
-  const s = stats;
-  if (++(s[4] as number) >= 1024) chooseOrder();
+const SAMPLE_EVERY = 256;
+const SAMPLES_PER_CHOICE = 16;
+let countdown = SAMPLE_EVERY;
+let samples = 0;
+let heldA = 0;
+let heldB = 0;
+let aFirst = true;
+
+/** A sampled call: both sides evaluated and counted. */
+function sampleBoth(a: ClassAd, b: ClassAd, sa: MatchSite, sb: MatchSite): boolean {
+  countdown = SAMPLE_EVERY;
+  let ha = false;
+  let hb = false;
   try {
-    if (s[5] === 1) {
-      (s[0] as number)++;
-      ctx.scope = a;
-      ctx.my = a;
-      ctx.target = b;
-      if (!holds(((a.exprs[slotA] as Expr).fn ?? compileSlot(a, slotA))(ctx))) return false;
-      (s[1] as number)++;
-      (s[2] as number)++;
-      ctx.scope = b;
-      ctx.my = b;
-      ctx.target = a;
-      if (!holds(((b.exprs[slotB] as Expr).fn ?? compileSlot(b, slotB))(ctx))) return false;
-      (s[3] as number)++;
-      return true;
-    }
-    (s[2] as number)++;
-    ctx.scope = b;
-    ctx.my = b;
-    ctx.target = a;
-    if (!holds(((b.exprs[slotB] as Expr).fn ?? compileSlot(b, slotB))(ctx))) return false;
-    (s[3] as number)++;
-    (s[0] as number)++;
-    ctx.scope = a;
-    ctx.my = a;
-    ctx.target = b;
-    if (!holds(((a.exprs[slotA] as Expr).fn ?? compileSlot(a, slotA))(ctx))) return false;
-    (s[1] as number)++;
-    return true;
+    ha = holdsA(a, b, sa);
   } catch (e) {
-    abandonEvaluation();
-    if (e instanceof RangeError) return false;
-    throw e;
+    failed(e);
   }
+  try {
+    hb = holdsB(b, a, sb);
+  } catch (e) {
+    failed(e);
+  }
+  if (ha) heldA++;
+  if (hb) heldB++;
+  if (++samples >= SAMPLES_PER_CHOICE) {
+    aFirst = heldA <= heldB;
+    samples = 0;
+    heldA >>= 1;
+    heldB >>= 1;
+  }
+  return ha && hb;
+}
+
+/** Handles an exception from an evaluation: a runaway recursion is a failed match, anything else a bug. */
+function failed(e: unknown): void {
+  abandonEvaluation();
+  resetContexts();
+  if (!(e instanceof RangeError)) throw e;
+}
+
+const never: MatchSite = { fn: () => false, gen: 0 };
+
+/**
+ * Prepares an ad for matchmaking, kept on the ad until it changes: the test of its Requirements (with the ad as MY
+ * and scope) in `matchSite`, and in `matchMark` a slot to mark as under evaluation meanwhile (-1: none). That is the
+ * match test of the Requirements expression (see evaluator.ts compileMatchSlot), or for `Requirements = START` (a
+ * bare reference to another attribute of the same ad) START's test, with START marked as the reference would mark
+ * it. A missing Requirements never holds.
+ */
+function prepare(ad: ClassAd): MatchSite {
+  const slot = ad.shape.requirementsSlot;
+  let site = never;
+  let mark = -1;
+  if (slot >= 0) {
+    const expr = ad.exprs[slot] as Expr;
+    let node = expr.node;
+    while (node.k === "paren") node = node.e;
+    const alias = node.k === "ref" && !node.abs ? ad.slotOf(asciiLower(node.name)) : -1;
+    if (alias < 0) site = expr.mt ?? compileMatchSlot(ad, slot);
+    else {
+      const k = ad.vals[alias];
+      if (k !== null) {
+        const result = holds(k as Val);
+        site = { fn: () => result, gen: 0 };
+      } else {
+        site = (ad.exprs[alias] as Expr).mt ?? compileMatchSlot(ad, alias);
+        mark = alias;
+      }
+    }
+  }
+  ad.matchMark = mark;
+  ad.matchSite = site;
+  return site;
 }
 
 /**
@@ -119,17 +131,47 @@ function matchEvaluated(a: ClassAd, b: ClassAd, slotA: number, slotB: number): b
  * counts as true, as `&&` takes it in HTCondor's symmetricMatch).
  */
 export function matchAds(a: ClassAd, b: ClassAd): boolean {
-  const slotB = requirementsSlot(b);
-  if (slotB < 0) return false;
-  const slotA = requirementsSlot(a);
-  if (slotA < 0) return false;
-  const kb = b.vals[slotB];
-  const ka = a.vals[slotA];
-  if (kb !== null && !holds(kb)) return false;
-  if (ka !== null && !holds(ka)) return false;
-  if (ka !== null) return kb !== null || requirementsHold(b, a, slotB);
-  if (kb !== null) return requirementsHold(a, b, slotA);
-  return matchEvaluated(a, b, slotA, slotB);
+  const sa = a.matchSite ?? prepare(a);
+  const sb = b.matchSite ?? prepare(b);
+  if (--countdown === 0) return sampleBoth(a, b, sa, sb);
+  try {
+    if (aFirst) return holdsA(a, b, sa) && holdsB(b, a, sb);
+    return holdsB(b, a, sb) && holdsA(a, b, sa);
+  } catch (e) {
+    failed(e);
+    return false;
+  }
+}
+
+// holdsA and holdsB are the same code on purpose: each call site of `site.fn` keeps its own type feedback and sees one
+// kind of ad (all slots share a START test, jobs a few Requirements tests), so V8 can inline the generated code there.
+
+/** Whether the first ad's Requirements holds (see prepare). */
+function holdsA(ad: ClassAd, other: ClassAd, site: MatchSite): boolean {
+  const ctx = use(forA, ad, other);
+  const mark = ad.matchMark;
+  if (mark < 0) return site.fn(ctx);
+  const busy = ad.busy;
+  const epoch = ctx.epoch;
+  if (busy[mark] === epoch) return false;
+  busy[mark] = epoch;
+  const r = site.fn(ctx);
+  busy[mark] = 0;
+  return r;
+}
+
+/** Whether the second ad's Requirements holds (see prepare). */
+function holdsB(ad: ClassAd, other: ClassAd, site: MatchSite): boolean {
+  const ctx = use(forB, ad, other);
+  const mark = ad.matchMark;
+  if (mark < 0) return site.fn(ctx);
+  const busy = ad.busy;
+  const epoch = ctx.epoch;
+  if (busy[mark] === epoch) return false;
+  busy[mark] = epoch;
+  const r = site.fn(ctx);
+  busy[mark] = 0;
+  return r;
 }
 
 /**

@@ -25,8 +25,11 @@ export class Shape {
   readonly shared: boolean;
   /** Slot of `requirements` (-1 when absent), looked up once per shape for matchmaking. */
   readonly requirementsSlot: number;
-  /** Slot tables of generated expressions for this shape, by table id (see codegen.ts). */
-  readonly tables: (Int32Array | undefined)[] = [];
+  /**
+   * Slot tables of generated expressions for this shape (see slotTable): pairs of a key (the name list of a
+   * generated function's role, compared by identity) and the table, at most TABLE_LINES pairs.
+   */
+  readonly tables: (readonly string[] | readonly number[] | undefined)[] = [];
   private transitions: Map<string, Shape> | undefined;
 
   private constructor(keys: string[], index: Map<string, number>, shared: boolean) {
@@ -89,4 +92,42 @@ export class Shape {
   forCopy(): Shape {
     return this.shared ? this : new Shape([...this.keys], new Map(this.index), false);
   }
+}
+
+/**
+ * Lines of the per-shape cache of slot tables. Generated functions take lines in turn, so a shape holds at most this
+ * many tables however many expressions a long-running process compiles over time; functions that share a line (and a
+ * shape) in alternation just rebuild their table (two-way: the paired line keeps the one displaced last).
+ */
+const TABLE_LINES = 256;
+let nextLine = 0;
+
+/** The place of a new generated function's slot table in `Shape.tables`: an even index (key, then table). */
+export function tableLine(): number {
+  const line = nextLine;
+  nextLine = (nextLine + 1) % TABLE_LINES;
+  return 2 * line;
+}
+
+/**
+ * The slow path of a generated function's table lookup: the slot of each of `names` in `sh` (-1 when absent), found
+ * in the paired line or built, and stored at `at` under `names` (what was there moves to the paired line).
+ */
+export function slotTable(sh: Shape, names: readonly string[], at: number): readonly number[] {
+  const t = sh.tables;
+  const alt = at ^ 2;
+  let table: number[];
+  if (t[alt] === names) table = t[alt + 1] as number[];
+  else {
+    // A plain array of small integers: V8 reads its elements with fewer checks than a typed array's.
+    table = [];
+    for (let k = 0; k < names.length; k++) table.push(sh.index.get(names[k] as string) ?? -1);
+  }
+  if (t[at] !== undefined) {
+    t[alt] = t[at];
+    t[alt + 1] = t[at + 1];
+  }
+  t[at] = names;
+  t[at + 1] = table;
+  return table;
 }
