@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BsaasError } from "../../errors.js";
 import {
@@ -163,8 +163,8 @@ export function startCondorInstance(options: CondorInstanceOptions): CondorInsta
           }
           await exited;
         }
-        // Daemons the master started are in its process group; none may outlive it.
-        await reapGroup(pid);
+        // The master puts each daemon in a process group of its own; none may outlive the instance.
+        await reapInstance(pid, paths.configFile);
         if (!stopOptions.keep) rmSync(host(dir), { recursive: true, force: true });
       })();
       return stopping;
@@ -191,16 +191,33 @@ function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   });
 }
 
-async function reapGroup(pgid: number): Promise<void> {
-  const alive = () => {
+/**
+ * Waits until every process of the instance is gone, then kills what is left: the master's process group, and every
+ * process whose environment names the instance's configuration (HTCondor's daemons inherit `CONDOR_CONFIG`; each
+ * runs in a process group of its own).
+ */
+async function reapInstance(pgid: number, configFile: string): Promise<void> {
+  const marker = `CONDOR_CONFIG=${configFile}\0`;
+  const remaining = (): number[] => {
+    const pids: number[] = [];
     try {
       process.kill(-pgid, 0);
-      return true;
+      pids.push(-pgid);
     } catch {
-      return false;
+      // the group is empty
     }
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (`${readFileSync(`/proc/${entry}/environ`, "latin1")}\0`.includes(marker))
+          pids.push(Number(entry));
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+    return pids;
   };
   const deadline = Date.now() + 10_000;
-  while (alive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive()) signal(-pgid, "SIGKILL");
+  while (remaining().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const p of remaining()) signal(p, "SIGKILL");
 }

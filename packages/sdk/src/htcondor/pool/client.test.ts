@@ -104,6 +104,44 @@ describe("CondorPool", () => {
     expect(job).toMatchObject({ id: "12.0", status: "held", holdReason: "why", numJobStarts: 0 });
   });
 
+  it("retries a query that failed like a busy daemon, but not one that failed for good", async () => {
+    let calls = 0;
+    const busy = new CondorPool({
+      retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      tools: fakeTools((c) =>
+        ++calls < 3
+          ? new CondorToolError(c, {
+              exitCode: 1,
+              stdout: "",
+              stderr:
+                "-- Failed to fetch ads from: <127.0.0.1:1234>\nAUTHENTICATE:1006:exceeded 1795564322 deadline",
+              reason: "exited with status 1",
+              via: "fake",
+            })
+          : ok("[]"),
+      ),
+    });
+    expect(await busy.jobs()).toEqual([]);
+    expect(calls).toBe(3);
+
+    calls = 0;
+    const broken = new CondorPool({
+      retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      tools: fakeTools((c) => {
+        calls++;
+        return new CondorToolError(c, {
+          exitCode: 1,
+          stdout: "",
+          stderr: "Error: unknown option -bogus",
+          reason: "exited with status 1",
+          via: "fake",
+        });
+      }),
+    });
+    await expect(broken.slots()).rejects.toBeInstanceOf(CondorToolError);
+    expect(calls).toBe(1);
+  });
+
   it("fails a submit whose output has no job ids", async () => {
     const pool = new CondorPool({ tools: fakeTools(() => ok("Submitting job(s)\n")) });
     await expect(pool.submit("queue")).rejects.toBeInstanceOf(CondorOutputError);

@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import { BsaasError } from "../../errors.js";
-import { sleep } from "../../http/retry.js";
+import { backoffDelay, DEFAULT_RETRY, type RetryPolicy, sleep } from "../../http/retry.js";
 import { type ClassAd, classAdsFromJsonText } from "../classad/index.js";
 import { CondorToolError, type CondorTools } from "./tools.js";
 import { DaemonAdWireSchema, JOB_STATUS, JobAdWireSchema, type JobStatus, SlotAdWireSchema } from "./wire.js";
@@ -82,6 +82,11 @@ export interface CondorPoolOptions {
   schedd?: string;
   /** The user jobs are submitted as; HTCondor refuses jobs from root. Default: the caller. */
   user?: string;
+  /**
+   * Retries of read-only queries (condor_status, condor_q, condor_history) that failed the way a busy daemon fails
+   * (authentication deadline, refused or dropped connection). Default 4 retries, backoff from 250 ms with jitter.
+   */
+  retry?: RetryPolicy;
 }
 
 /** A condition the pool did not reach in time. */
@@ -141,8 +146,10 @@ export class CondorPool {
   readonly collector: string | undefined;
   readonly schedd: string | undefined;
   readonly user: string | undefined;
+  private readonly retry: RetryPolicy;
 
   constructor(options: CondorPoolOptions) {
+    this.retry = options.retry ?? DEFAULT_RETRY;
     this.tools = options.tools;
     this.collector = options.collector;
     this.schedd = options.schedd;
@@ -427,6 +434,25 @@ export class CondorPool {
 
   // --- helpers -----------------------------------------------------------------------------------------------
 
+  // Queries change nothing, so a failure that looks transient is retried with backoff and jitter.
+  private async runReadOnly(tool: string, args: string[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.tools.run({ tool, args });
+      } catch (error) {
+        const transient = error instanceof CondorToolError && error.exitCode !== null;
+        if (
+          !transient ||
+          attempt > this.retry.retries ||
+          !TRANSIENT.test(`${error.stdout}\n${error.stderr}`)
+        ) {
+          throw error;
+        }
+        await sleep(backoffDelay(this.retry, attempt));
+      }
+    }
+  }
+
   private poolArgs(): string[] {
     return this.collector ? ["-pool", this.collector] : [];
   }
@@ -436,7 +462,7 @@ export class CondorPool {
   }
 
   private async runJson(tool: string, args: string[]): Promise<{ ads: ClassAd[]; raw: unknown[] }> {
-    const { stdout } = await this.tools.run({ tool, args });
+    const { stdout } = await this.runReadOnly(tool, args);
     const text = stdout.trim();
     // The tools print nothing at all when no ad matches.
     if (text === "") return { ads: [], raw: [] };
@@ -456,6 +482,10 @@ export class CondorPool {
     return { ads, raw };
   }
 }
+
+/** Failures of a query that a later attempt may not have: the daemon was busy or briefly unreachable. */
+const TRANSIENT =
+  /deadline|Failed to fetch ads|Failed to connect|Connection refused|connection closed|timed out/i;
 
 const JOB_ATTRIBUTES = [
   "ClusterId",
