@@ -741,33 +741,22 @@ define("regexpmember", (site) => {
 // ---------------------------------------------------------------------------------------------------------------
 // Conversions and math
 
-define(
-  "int",
-  fixed(
-    1,
-    ({ args: [f] }) =>
-      (ctx) =>
-        toIntegerValue((f as Fn)(ctx)),
-  ),
-);
-define(
-  "real",
-  fixed(
-    1,
-    ({ args: [f] }) =>
-      (ctx) =>
-        toRealValue((f as Fn)(ctx)),
-  ),
-);
-define(
-  "string",
-  fixed(
-    1,
-    ({ args: [f] }) =>
-      (ctx) =>
-        toStringValue((f as Fn)(ctx)),
-  ),
-);
+// int(x), real(x), string(x): one argument, converted.
+for (const [name, convert] of [
+  ["int", toIntegerValue],
+  ["real", toRealValue],
+  ["string", toStringValue],
+] as const) {
+  define(
+    name,
+    fixed(
+      1,
+      ({ args: [f] }) =>
+        (ctx) =>
+          convert((f as Fn)(ctx)),
+    ),
+  );
+}
 define(
   "bool",
   fixed(1, ({ args: [f] }) => (ctx) => {
