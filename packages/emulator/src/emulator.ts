@@ -17,8 +17,10 @@ export interface EmulatorOptions {
   portRangeStart?: number;
   /** Sandbox root of the process runner (default: a new temporary directory). */
   workDir?: string;
-  /** Command prefix of the process runner, e.g. `["chroot", "/srv/rootfs"]`. */
+  /** Command prefix of the process runner, e.g. `["unshare", "--net"]`. */
   execPrefix?: readonly string[];
+  /** Root filesystem of the process runner's agents: tasks run chrooted into it (see `ProcessRunnerOptions.rootfs`). */
+  rootfs?: string;
   /** Remove the process runner's sandboxes on close (default false). */
   cleanup?: boolean;
   /** Address both services listen on (default 127.0.0.1). */
@@ -27,12 +29,12 @@ export interface EmulatorOptions {
   /** More options of the Mesos master (port, heartbeat and allocation intervals, offer timeout, ZooKeeper...). */
   mesos?: Omit<
     MesosMasterServerOptions,
-    "agents" | "runner" | "portRangeStart" | "workDir" | "execPrefix" | "cleanup" | "state"
+    "agents" | "runner" | "portRangeStart" | "workDir" | "execPrefix" | "rootfs" | "cleanup" | "state"
   >;
   /** More options of Marathon (port, auth, timing...). */
   marathon?: Omit<
     MarathonEmulatorOptions,
-    "mesos" | "agents" | "runner" | "portRangeStart" | "workDir" | "execPrefix" | "cleanup"
+    "mesos" | "agents" | "runner" | "portRangeStart" | "workDir" | "execPrefix" | "rootfs" | "cleanup"
   >;
 }
 
@@ -69,6 +71,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.portRangeStart === undefined ? {} : { portRangeStart: options.portRangeStart }),
     ...(options.workDir === undefined ? {} : { workDir: options.workDir }),
     ...(options.execPrefix === undefined ? {} : { execPrefix: options.execPrefix }),
+    ...(options.rootfs === undefined ? {} : { rootfs: options.rootfs }),
     ...(options.cleanup === undefined ? {} : { cleanup: options.cleanup }),
   });
   let marathon: MarathonEmulator;

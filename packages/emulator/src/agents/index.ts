@@ -11,6 +11,7 @@ export {
   type CommandCheckResult,
   nowIso,
   type TaskCommand,
+  type TaskFetchUri,
   type TaskLaunchSpec,
   type TaskRunner,
   type TaskStatusListener,

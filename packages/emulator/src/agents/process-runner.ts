@@ -1,7 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { fetchUris } from "./fetcher.js";
 import {
   type CommandCheckResult,
   nowIso,
@@ -13,10 +24,22 @@ import { isTerminalState, type MesosTaskState } from "./types.js";
 
 /** Options of {@link ProcessRunner}. */
 export interface ProcessRunnerOptions {
-  /** Where sandboxes go (`<workDir>/agents/<agentId>/sandboxes/<taskId>`). Default: a new temporary directory. */
+  /**
+   * Where sandboxes go (`<workDir>/agents/<agentId>/sandboxes/<taskId>`). Default: a new temporary directory, or
+   * `<rootfs>/var/lib/mesos/bsaas-emulator-<random>` with `rootfs` (a given `workDir` must then be inside `rootfs`).
+   */
   workDir?: string;
-  /** Prepended to every command, e.g. `["chroot", "/srv/rootfs"]` or `["unshare", "--net"]`. */
+  /**
+   * Prepended to every command, e.g. `["unshare", "--net"]`. With `rootfs` it runs on the host, in front of the
+   * `unshare ... chroot` that enters the rootfs.
+   */
   execPrefix?: readonly string[];
+  /**
+   * The agents' root filesystem (e.g. a Debian rootfs with HTCondor installed): each task and command health check
+   * runs chrooted into it, in a private mount namespace with /proc, /dev and the host's /etc/hosts mounted (they
+   * vanish with the task's last process), in its sandbox, with `MESOS_SANDBOX` as seen inside. Needs root.
+   */
+  rootfs?: string;
   /** Remove the sandboxes this runner created (and the temporary work dir, if it made one) on `close()`. */
   cleanup?: boolean;
   /** Multiplies kill grace periods (tests use e.g. 0.1). Default 1. */
@@ -34,6 +57,8 @@ interface ProcessTask {
   sandbox: string;
   env: Record<string, string>;
   child?: ChildProcess;
+  /** Set while the task's URIs are being fetched. */
+  fetch?: { abort: AbortController; done: Promise<void> };
   killRequested: boolean;
   killTimer?: NodeJS.Timeout;
   exited: Promise<void>;
@@ -95,11 +120,51 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
+ * Runs a program in `rootfs` like `spawnDaemon` of the SDK does: `unshare` makes a private mount namespace, `sh`
+ * mounts /proc, /dev and the host's /etc/hosts into the rootfs and execs `chroot`, whose `sh` enters the sandbox
+ * (GNU chroot changes to `/`) and execs the program. Every step execs, so the process `unshare` started as is the
+ * program itself: it leads the process group, and the mounts vanish with the namespace's last process.
+ * Arguments: `$1` rootfs, `$2` working directory inside it, then the program's argv.
+ */
+const ROOTFS_SCRIPT =
+  'r="$1"; d="$2"; shift 2; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && ' +
+  'mount --bind /etc/hosts "$r/etc/hosts" && exec chroot "$r" /bin/sh -c \'cd "$1" && shift && exec "$@"\' sh "$d" "$@"';
+
+/** Checks `rootfs` and `workDir` options; returns the absolute rootfs, if any. */
+function checkRootfs(options: ProcessRunnerOptions): string | undefined {
+  if (options.rootfs === undefined) return undefined;
+  const rootfs = resolve(options.rootfs);
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(rootfs).isDirectory();
+  } catch {
+    isDirectory = false;
+  }
+  if (!isDirectory) throw new Error(`ProcessRunner: rootfs ${rootfs} is not a directory`);
+  if (process.getuid?.() !== 0) {
+    throw new Error(
+      `ProcessRunner: running tasks in rootfs ${rootfs} needs root (mount namespaces and chroot); run as root or drop rootfs`,
+    );
+  }
+  if (options.workDir !== undefined) {
+    const inside = relative(rootfs, resolve(options.workDir));
+    if (inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      throw new Error(
+        `ProcessRunner: workDir ${resolve(options.workDir)} must be inside rootfs ${rootfs} (tasks see only the rootfs)`,
+      );
+    }
+  }
+  return rootfs;
+}
+
+/**
  * A runner that runs a command task's `cmd` (with `/bin/sh -c`) or `args` as a real local process, in its own process
  * group and sandbox directory, with the environment Mesos gives (`MESOS_SANDBOX`, `MESOS_TASK_ID`, `HOST`) plus what
- * the framework sets. stdout and stderr go to files `stdout` and `stderr` in the sandbox. Exit 0 → `TASK_FINISHED`,
- * another status → `TASK_FAILED`; a kill sends SIGTERM to the process group, then SIGKILL after the grace period, →
- * `TASK_KILLED`. Container images cannot be run: such tasks fail with a message saying so.
+ * the framework sets. Before the command starts, the task's URIs are fetched into the sandbox like the Mesos fetcher
+ * does (a failure → `TASK_FAILED`). stdout and stderr go to files `stdout` and `stderr` in the sandbox. Exit 0 →
+ * `TASK_FINISHED`, another status → `TASK_FAILED`; a kill sends SIGTERM to the process group, then SIGKILL after the
+ * grace period, → `TASK_KILLED`. With `rootfs`, tasks run chrooted into that directory (see
+ * {@link ProcessRunnerOptions.rootfs}). Container images cannot be run: such tasks fail with a message saying so.
  */
 export class ProcessRunner implements TaskRunner {
   readonly kind = "process";
@@ -110,19 +175,55 @@ export class ProcessRunner implements TaskRunner {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly checks = new Set<ChildProcess>();
   private closed = false;
+  private readonly rootfs: string | undefined;
 
+  /** Throws when `rootfs` is not a directory, this process is not root, or `workDir` is outside `rootfs`. */
   constructor(options: ProcessRunnerOptions = {}) {
     this.options = options;
-    this.workDirPath = options.workDir;
+    this.rootfs = checkRootfs(options);
+    this.workDirPath =
+      options.workDir === undefined || this.rootfs === undefined ? options.workDir : resolve(options.workDir);
   }
 
   /** The work dir (created on first use when none was given). */
   get workDir(): string {
     if (this.workDirPath === undefined) {
-      this.workDirPath = mkdtempSync(join(tmpdir(), "bsaas-emulator-"));
+      if (this.rootfs === undefined) this.workDirPath = mkdtempSync(join(tmpdir(), "bsaas-emulator-"));
+      else {
+        const parent = join(this.rootfs, "var", "lib", "mesos");
+        mkdirSync(parent, { recursive: true });
+        this.workDirPath = mkdtempSync(join(parent, "bsaas-emulator-"));
+      }
       this.createdWorkDir = true;
     }
     return this.workDirPath;
+  }
+
+  /** A host path as tasks see it: itself, or with `rootfs` the path inside the rootfs. */
+  private taskView(hostPath: string): string {
+    if (this.rootfs === undefined) return hostPath;
+    return `/${relative(this.rootfs, hostPath).split(sep).join("/")}`;
+  }
+
+  /** The argv that runs `argv` for a task: behind the exec prefix and, with `rootfs`, chrooted into its sandbox. */
+  private commandLine(argv: readonly string[], sandbox: string): string[] {
+    const prefix = this.options.execPrefix ?? [];
+    if (this.rootfs === undefined) return [...prefix, ...argv];
+    return [
+      ...prefix,
+      "unshare",
+      "--mount",
+      "--propagation",
+      "private",
+      "--",
+      "sh",
+      "-c",
+      ROOTFS_SCRIPT,
+      "sh",
+      this.rootfs,
+      this.taskView(sandbox),
+      ...argv,
+    ];
   }
 
   launch(spec: TaskLaunchSpec, listener: TaskStatusListener): void {
@@ -141,8 +242,8 @@ export class ProcessRunner implements TaskRunner {
       if (value !== undefined) env[name] = value;
     }
     Object.assign(env, spec.env, {
-      MESOS_SANDBOX: sandbox,
-      MESOS_DIRECTORY: sandbox,
+      MESOS_SANDBOX: this.taskView(sandbox),
+      MESOS_DIRECTORY: this.taskView(sandbox),
       MESOS_TASK_ID: spec.taskId,
       MESOS_AGENT_ID: spec.agent.id,
       HOST: spec.agent.address,
@@ -168,6 +269,7 @@ export class ProcessRunner implements TaskRunner {
     this.later(() => {
       if (isTerminalState(task.state)) return;
       this.report(task, "TASK_KILLING", "");
+      task.fetch?.abort.abort();
       const child = task.child;
       if (!child?.pid) {
         // Not started yet: nothing to signal.
@@ -187,7 +289,10 @@ export class ProcessRunner implements TaskRunner {
     return this.tasks.get(taskId)?.sandbox;
   }
 
-  /** The operating-system pid of a running task's process (the leader of its process group). */
+  /**
+   * The operating-system pid of a running task's process (the leader of its process group; with `rootfs` the process
+   * `unshare` started, which becomes the task's command).
+   */
   pidOf(taskId: string): number | undefined {
     const task = this.tasks.get(taskId);
     return task && !isTerminalState(task.state) ? task.child?.pid : undefined;
@@ -197,8 +302,7 @@ export class ProcessRunner implements TaskRunner {
     const task = this.tasks.get(taskId);
     if (!task || this.closed) return Promise.resolve({ ok: false, cause: "task is not running" });
     return new Promise((resolve) => {
-      const argv = [...(this.options.execPrefix ?? []), "/bin/sh", "-c", command];
-      const [file, ...args] = argv;
+      const [file, ...args] = this.commandLine(["/bin/sh", "-c", command], task.sandbox);
       let child: ChildProcess;
       try {
         child = spawn(file ?? "/bin/sh", args, {
@@ -243,6 +347,10 @@ export class ProcessRunner implements TaskRunner {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     for (const check of this.checks) if (check.pid) killGroup(check.pid, "SIGKILL");
+    // Tasks still fetching never start: abort their downloads and wait until they have let go of their sandboxes.
+    const fetching = [...this.tasks.values()].flatMap((task) => (task.fetch ? [task.fetch] : []));
+    for (const fetch of fetching) fetch.abort.abort();
+    await Promise.all(fetching.map((fetch) => fetch.done));
     const running = [...this.tasks.values()].filter(
       (task) => task.child?.pid && !isTerminalState(task.state),
     );
@@ -309,9 +417,60 @@ export class ProcessRunner implements TaskRunner {
       );
       return;
     }
+    const uris = spec.uris ?? [];
+    if (uris.length === 0) {
+      this.run(task, stdout, stderr);
+      return;
+    }
+    // Like the Mesos fetcher: on the agent host, into the sandbox, before the executor reports TASK_STARTING; its
+    // log goes to the sandbox's stderr.
+    const abort = new AbortController();
+    const log = (line: string) => {
+      try {
+        writeSync(stderr, `${line}\n`);
+      } catch {
+        // the log is best effort
+      }
+    };
+    const done = fetchUris(uris, task.sandbox, { signal: abort.signal, log }).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    task.fetch = {
+      abort,
+      done: done.then((error) => {
+        task.fetch = undefined;
+        if (this.closed || task.killRequested || isTerminalState(task.state)) {
+          closeSync(stdout);
+          closeSync(stderr);
+          this.fail(task, "TASK_KILLED", "Task killed before it started");
+          return;
+        }
+        if (error) {
+          const message = `Failed to fetch all URIs for container '${spec.taskId}': ${error.message}`;
+          log(message);
+          closeSync(stdout);
+          closeSync(stderr);
+          this.fail(task, "TASK_FAILED", `Failed to launch container: ${message}`);
+          return;
+        }
+        this.run(task, stdout, stderr);
+      }),
+    };
+  }
+
+  /** Starts a task's command (its sandbox made, its URIs fetched); takes over the stdout/stderr descriptors. */
+  private run(task: ProcessTask, stdout: number, stderr: number): void {
+    const { spec } = task;
+    if (!spec.command) {
+      closeSync(stdout);
+      closeSync(stderr);
+      this.fail(task, "TASK_ERROR", "the task has neither cmd nor args");
+      return;
+    }
     this.report(task, "TASK_STARTING", "");
     const argv = spec.command.shell === true ? ["/bin/sh", "-c", spec.command.value] : [...spec.command.argv];
-    const [file, ...args] = [...(this.options.execPrefix ?? []), ...argv];
+    const [file, ...args] = this.commandLine(argv, task.sandbox);
     let child: ChildProcess;
     try {
       child = spawn(file ?? "/bin/sh", args, {

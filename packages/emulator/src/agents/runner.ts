@@ -3,6 +3,23 @@ import type { Agent, MesosTaskState, ScalarResources } from "./types.js";
 /** What to run: a shell command (`/bin/sh -c value`) or an argv vector, like Mesos `CommandInfo`. */
 export type TaskCommand = { shell: true; value: string } | { shell: false; argv: readonly string[] };
 
+/**
+ * A file the agent fetches into the task's sandbox before the command starts (Mesos `CommandInfo.URI`; Marathon
+ * app `fetch` items, whose `destPath` becomes `outputFile`).
+ */
+export interface TaskFetchUri {
+  /** `file:///abs/path`, `/abs/path`, `http://...` or `https://...` (the agent host's view). */
+  value: string;
+  /** Unpack `.tar`, `.tgz`, `.tar.gz`, `.tar.bz2`, `.tar.xz`, `.zip` into the sandbox (Mesos default true). */
+  extract?: boolean;
+  /** Make the file executable (then it is never extracted). */
+  executable?: boolean;
+  /** Use the agent's fetcher cache (the emulator has none: ignored). */
+  cache?: boolean;
+  /** File name (relative to the sandbox) instead of the URI's basename (`output_file`). */
+  outputFile?: string;
+}
+
 /** Everything a runner needs to start one task. */
 export interface TaskLaunchSpec {
   taskId: string;
@@ -18,6 +35,8 @@ export interface TaskLaunchSpec {
   container?: { type: "DOCKER" | "MESOS"; image?: string };
   /** SIGTERM → SIGKILL escalation when the task is killed (default 3000 ms). */
   killGracePeriodMs?: number;
+  /** Files to fetch into the sandbox before the command starts (`CommandInfo.uris`); runners may ignore them. */
+  uris?: readonly TaskFetchUri[];
 }
 
 /** A status update, as a Mesos agent would send it. */

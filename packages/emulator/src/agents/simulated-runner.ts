@@ -16,7 +16,8 @@ interface SimulatedTask {
 
 /**
  * A runner that runs nothing: tasks go through Mesos states on a timer (TASK_STAGING → TASK_STARTING →
- * TASK_RUNNING; kills TASK_KILLING → TASK_KILLED). Test hooks make a task fail, finish or be lost.
+ * TASK_RUNNING; kills TASK_KILLING → TASK_KILLED). Test hooks make a task fail, finish or be lost. It has no sandbox
+ * and does not fetch the task's `uris` (a missing file never fails a task here; use the process runner for that).
  */
 export class SimulatedRunner implements TaskRunner {
   readonly kind = "simulated";

@@ -1049,6 +1049,19 @@ export class MarathonCore {
     } else if (app.args && app.args.length > 0) {
       command = { shell: false, arguments: [...app.args], environment };
     } else command = { shell: false, environment };
+    // Marathon's FetchUri.toProto: every `fetch` item becomes a CommandInfo.URI, `destPath` its `output_file`.
+    if (app.fetch.length > 0) {
+      command.uris = app.fetch.map((artifact) => {
+        const uri: MesosObject = {
+          value: typeof artifact.uri === "string" ? artifact.uri : "",
+          executable: artifact.executable === true,
+          extract: artifact.extract !== false,
+          cache: artifact.cache === true,
+        };
+        if (typeof artifact.destPath === "string") uri.output_file = artifact.destPath;
+        return uri;
+      });
+    }
     const taskInfo: MesosObject = {
       name: splitPath(app.id).reverse().join("."),
       task_id: { value: taskId },

@@ -36,7 +36,7 @@ export interface MarathonEmulatorOptions {
   /**
    * The Mesos master Marathon registers with as the framework `marathon` (a started master, or an in-process
    * {@link MesosMaster}). Default: Marathon starts its own master on loopback with `agents`, `runner`, `workDir`,
-   * `execPrefix` and `cleanup` (the options below), and stops it on `close()`.
+   * `execPrefix`, `rootfs` and `cleanup` (the options below), and stops it on `close()`.
    */
   mesos?: MesosMaster | MesosMasterServer;
   /** Allocation interval of the master Marathon starts itself (default 50 ms: resources freed are offered quickly). */
@@ -51,8 +51,10 @@ export interface MarathonEmulatorOptions {
   runner?: "simulated" | "process" | TaskRunner;
   /** Sandbox root of the process runner (default: a new temporary directory). */
   workDir?: string;
-  /** Command prefix of the process runner, e.g. `["chroot", "/srv/rootfs"]`. */
+  /** Command prefix of the process runner, e.g. `["unshare", "--net"]`. */
   execPrefix?: readonly string[];
+  /** Root filesystem of the process runner's agents: tasks run chrooted into it (see `ProcessRunnerOptions.rootfs`). */
+  rootfs?: string;
   /** Remove the process runner's sandboxes on `close()` (default false: they are kept). */
   cleanup?: boolean;
   /** Require credentials on every request but `/ping`. */
@@ -218,6 +220,7 @@ export async function startMarathonEmulator(
       ...(options.runner === undefined ? {} : { runner: options.runner }),
       ...(options.workDir === undefined ? {} : { workDir: options.workDir }),
       ...(options.execPrefix === undefined ? {} : { execPrefix: options.execPrefix }),
+      ...(options.rootfs === undefined ? {} : { rootfs: options.rootfs }),
       ...(options.cleanup === undefined ? {} : { cleanup: options.cleanup }),
       taskStepDelayMs: options.timing?.taskStepDelayMs ?? 20,
       allocationIntervalMs: options.allocationIntervalMs ?? 50,

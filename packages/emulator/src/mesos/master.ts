@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import { OperatorCallSchema, SchedulerCallSchema } from "@bsaas/sdk/mesos";
-import type { TaskCommand, TaskLaunchSpec, TaskStatusUpdate } from "../agents/runner.js";
+import type { TaskCommand, TaskFetchUri, TaskLaunchSpec, TaskStatusUpdate } from "../agents/runner.js";
 import type { Agent, AgentSpec, MesosTaskState } from "../agents/types.js";
 import { isTerminalState } from "../agents/types.js";
 import type { SchemaIssue, SchemaLike } from "../marathon/validation.js";
-import { idOf, list, number, record, text } from "./access.js";
+import { field, idOf, list, number, record, text } from "./access.js";
 import { isRecord, type MesosObject, seconds, withoutNulls } from "./json.js";
 import {
   add,
@@ -1209,6 +1209,19 @@ export class MesosMaster {
       container = image === undefined ? { type } : { type, image };
     }
     const graceNs = number(record(record(taskInfo, "kill_policy"), "grace_period"), "nanoseconds");
+    const uris: TaskFetchUri[] = [];
+    for (const uri of list(commandInfo, "uris")) {
+      const value = text(uri, "value");
+      if (value === undefined) continue;
+      const item: TaskFetchUri = { value };
+      for (const flag of ["executable", "extract", "cache"] as const) {
+        const given = field(uri, flag);
+        if (typeof given === "boolean") item[flag] = given;
+      }
+      const outputFile = text(uri, "output_file");
+      if (outputFile !== undefined) item.outputFile = outputFile;
+      uris.push(item);
+    }
     return {
       taskId: task.taskId,
       agent,
@@ -1223,6 +1236,7 @@ export class MesosMaster {
       ...(command ? { command } : {}),
       ...(container ? { container } : {}),
       ...(graceNs === undefined ? {} : { killGracePeriodMs: graceNs / 1e6 }),
+      ...(uris.length > 0 ? { uris } : {}),
     };
   }
 

@@ -120,8 +120,10 @@ export interface MesosStateOptions {
   runner?: "simulated" | "process" | TaskRunner;
   /** Sandbox root of the process runner (default: a new temporary directory). */
   workDir?: string;
-  /** Command prefix of the process runner, e.g. `["chroot", "/srv/rootfs"]`. */
+  /** Command prefix of the process runner, e.g. `["unshare", "--net"]`. */
   execPrefix?: readonly string[];
+  /** Root filesystem of the process runner's agents: tasks run chrooted into it (see `ProcessRunnerOptions.rootfs`). */
+  rootfs?: string;
   /** Remove the process runner's sandboxes on close (default false). */
   cleanup?: boolean;
   /** Multiplies kill grace periods of the process runner (tests use e.g. 0.1). */
@@ -166,6 +168,7 @@ export class MesosState {
           ? new ProcessRunner({
               ...(options.workDir === undefined ? {} : { workDir: options.workDir }),
               ...(options.execPrefix === undefined ? {} : { execPrefix: options.execPrefix }),
+              ...(options.rootfs === undefined ? {} : { rootfs: options.rootfs }),
               ...(options.cleanup === undefined ? {} : { cleanup: options.cleanup }),
               ...(options.killGraceScale === undefined ? {} : { killGraceScale: options.killGraceScale }),
             })
