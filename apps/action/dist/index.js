@@ -26983,27 +26983,7 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// ../../packages/sdk/dist/chunk-45XVWZX7.js
-var REDACTED = "[redacted]";
-var Secret = class {
-  #value;
-  constructor(value) {
-    this.#value = value;
-  }
-  /** The secret itself. Never log or print what this returns. */
-  reveal() {
-    return this.#value;
-  }
-  toString() {
-    return REDACTED;
-  }
-  toJSON() {
-    return REDACTED;
-  }
-  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
-    return `Secret(${REDACTED})`;
-  }
-};
+// ../../packages/sdk/dist/chunk-CXOC6VQK.js
 var BsaasError = class extends Error {
   /** Stable identifier for programs (`SPEC_INVALID`, `SPEC_READ_FAILED`, ...). */
   code;
@@ -27056,6 +27036,26 @@ var FileReadError = class extends BsaasError {
       ...options
     });
     this.file = file2;
+  }
+};
+var REDACTED = "[redacted]";
+var Secret = class {
+  #value;
+  constructor(value) {
+    this.#value = value;
+  }
+  /** The secret itself. Never log or print what this returns. */
+  reveal() {
+    return this.#value;
+  }
+  toString() {
+    return REDACTED;
+  }
+  toJSON() {
+    return REDACTED;
+  }
+  [/* @__PURE__ */ Symbol.for("nodejs.util.inspect.custom")]() {
+    return `Secret(${REDACTED})`;
   }
 };
 
@@ -28549,10 +28549,10 @@ function $constructor(name2, initializer3, proto, params) {
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
       const ctorProto = inst._zod.constr.prototype;
-      let up = own2;
-      while (up && up !== ctorProto)
-        up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
+      let up2 = own2;
+      while (up2 && up2 !== ctorProto)
+        up2 = Object.getPrototypeOf(up2);
+      const target = up2 ?? own2;
       if (!initialized.has(target)) {
         initialized.add(target);
         members(target, protoMembers);
@@ -46776,9 +46776,11 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// ../../packages/sdk/dist/chunk-2HHT3JCC.js
+// ../../packages/sdk/dist/chunk-5PYE7RFU.js
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "fs/promises";
+var ANSI = { green: "\x1B[32m", yellow: "\x1B[33m", red: "\x1B[31m", reset: "\x1B[0m" };
+var MARKER_COLORS = { create: ANSI.green, update: ANSI.yellow, delete: ANSI.red };
 var CLUSTER_API_VERSION = "bsaas.io/v1alpha1";
 var DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 var name = (what) => external_exports.string().max(63, { error: `${what} must be at most 63 characters` }).regex(DNS_LABEL, {
@@ -46866,6 +46868,11 @@ var SiteSchema = external_exports.strictObject({
 }).describe("A site: a Mesos cluster with its Marathon, running part of the pool.");
 var CentralManagerSchema = external_exports.strictObject({
   site: external_exports.string().min(1).describe("Name of the site that runs the central manager."),
+  address: external_exports.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, {
+    error: "must be a host name or an IP address (no port: the port is htcondor.port)"
+  }).optional().describe(
+    "Host name or address where every daemon and bsaas reach the central manager: a Mesos-DNS name, a VIP, or the agent it runs on. Default for the docker runtime: its Mesos-DNS name (<app>.marathon.mesos); required for the command runtime."
+  ),
   cpus: cpus(1),
   mem: megabytes("Memory", 1024),
   highAvailability: external_exports.strictObject({
@@ -46899,7 +46906,13 @@ var HTCondorSchema = external_exports.strictObject({
       method: external_exports.literal("password"),
       password: SecretRefSchema.describe("The pool password shared by every daemon.")
     }).describe("A shared pool password (HTCondor's legacy PASSWORD method).")
-  ]).default({ method: "idtokens" }).describe("How HTCondor daemons authenticate to each other.")
+  ]).default({ method: "idtokens" }).describe("How HTCondor daemons authenticate to each other."),
+  config: external_exports.record(
+    external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { error: "must be an HTCondor configuration knob name" }),
+    external_exports.string().refine((v) => !/[\r\n]/.test(v), { error: "must be a single line" })
+  ).default({}).describe(
+    `More HTCondor configuration for every daemon of the pool (knob -> value), written after bsaas's own, e.g. NEGOTIATOR_INTERVAL: "20".`
+  )
 }).describe("HTCondor-wide settings.");
 var RuntimeSchema = external_exports.discriminatedUnion("type", [
   external_exports.strictObject({
@@ -46948,6 +46961,7 @@ var AutoscaleSchema = external_exports.strictObject({
     "An executor with no running job for this long is drained and removed; running jobs are never killed."
   )
 }).describe("Elasticity: executors follow the job queue; scale-down drains, never kills running jobs.");
+var RESERVED_APP_NAMES = /* @__PURE__ */ new Set(["central-manager", "executors"]);
 var ClusterSpecSchema = external_exports.strictObject({
   apiVersion: external_exports.literal(CLUSTER_API_VERSION).describe(`Always \`${CLUSTER_API_VERSION}\`.`),
   kind: external_exports.literal("Cluster").describe("Always `Cluster`."),
@@ -46955,7 +46969,12 @@ var ClusterSpecSchema = external_exports.strictObject({
     name: name("cluster name").describe("Cluster name: Marathon groups are /bsaas/<name>/<site>."),
     labels: external_exports.record(external_exports.string(), external_exports.string()).default({}).describe("Labels copied to every Marathon app.")
   }).describe("Identity of the cluster."),
-  htcondor: HTCondorSchema.default({ sharedPort: true, port: 9618, security: { method: "idtokens" } }),
+  htcondor: HTCondorSchema.default({
+    sharedPort: true,
+    port: 9618,
+    security: { method: "idtokens" },
+    config: {}
+  }),
   centralManager: CentralManagerSchema,
   submitters: external_exports.array(SubmitterSchema).min(1, { error: "at least one submitter is needed to queue jobs" }).describe("Submit nodes (schedds); at least one."),
   sites: external_exports.array(SiteSchema).min(1, { error: "at least one site is needed" }).describe("Sites (Mesos clusters with Marathon); executors run at every site."),
@@ -47024,6 +47043,20 @@ var ClusterSpecSchema = external_exports.strictObject({
       });
     }
   });
+  if (spec.runtime.type === "command" && !spec.centralManager.address) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["centralManager"],
+      message: "the command runtime needs centralManager.address: the host name or address of the agent that runs the central manager (127.0.0.1 for a one-machine pool)"
+    });
+  }
+  if (spec.centralManager.highAvailability) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["centralManager", "highAvailability"],
+      message: "highAvailability is not supported by this version of bsaas yet (HTCondor HAD is not rendered); remove it to run one central manager"
+    });
+  }
   const siteNames = [...siteIndex.keys()].join(", ");
   if (!siteIndex.has(spec.centralManager.site)) {
     ctx.addIssue({
@@ -47042,6 +47075,13 @@ var ClusterSpecSchema = external_exports.strictObject({
       });
     }
     submitterNames.add(submitter.name);
+    if (RESERVED_APP_NAMES.has(submitter.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["submitters", i, "name"],
+        message: `"${submitter.name}" is taken by bsaas's own apps (${[...RESERVED_APP_NAMES].join(", ")}); choose another name`
+      });
+    }
     if (!siteIndex.has(submitter.site)) {
       ctx.addIssue({
         code: "custom",
@@ -47072,14 +47112,14 @@ function parseClusterSpec(text, options = {}) {
     const { line, col } = lines.linePos(offset);
     return { line, column: col, offset };
   };
-  const issue3 = (offset, path, code, message) => ({
+  const issue3 = (offset, path, code, message2) => ({
     file: file2,
     position: at(offset),
     path,
     code,
-    message
+    message: message2
   });
-  const syntax = doc.errors.map((e) => issue3(e.pos[0], [], "yaml_syntax", firstLine(e.message)));
+  const syntax = doc.errors.map((e) => issue3(e.pos[0], [], "yaml_syntax", firstLine2(e.message)));
   if (syntax.length > 0) throw new SpecValidationError(file2, syntax);
   if (!(0, import_yaml.isMap)(doc.contents)) {
     const offset = doc.contents?.range?.[0] ?? 0;
@@ -47354,8 +47394,8 @@ function article(type) {
   if (type === "int") return "a whole number";
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
-function firstLine(message) {
-  return message.split("\n")[0] ?? message;
+function firstLine2(message2) {
+  return message2.split("\n")[0] ?? message2;
 }
 function summarizeCluster(spec) {
   const cm = spec.centralManager;
@@ -47394,7 +47434,7 @@ function summarizeCluster(spec) {
         disk: pool.disk,
         partitionable: pool.partitionable
       },
-      requested: { cpus: round(cpus2), mem }
+      requested: { cpus: round2(cpus2), mem }
     };
   });
   return {
@@ -47408,12 +47448,12 @@ function summarizeCluster(spec) {
     sites,
     totals: {
       executors: sites.reduce((n, s) => n + s.executors.instances, 0),
-      cpus: round(sites.reduce((n, s) => n + s.requested.cpus, 0)),
+      cpus: round2(sites.reduce((n, s) => n + s.requested.cpus, 0)),
       mem: sites.reduce((n, s) => n + s.requested.mem, 0)
     }
   };
 }
-function round(n) {
+function round2(n) {
   return Math.round(n * 1e3) / 1e3;
 }
 

@@ -16,6 +16,7 @@ metadata:
   name: demo
 centralManager:
   site: a
+  address: 127.0.0.1
 submitters:
   - name: s1
     site: a
@@ -65,7 +66,7 @@ describe("examples", () => {
 describe("defaults", () => {
   it("fills in every documented default", () => {
     const { spec } = parseClusterSpec(minimal);
-    expect(spec.htcondor).toEqual({ sharedPort: true, port: 9618, security: { method: "idtokens" } });
+    expect(spec.htcondor).toEqual({ sharedPort: true, port: 9618, security: { method: "idtokens" }, config: {} });
     expect(spec.sites[0]?.network).toEqual({ mode: "host" });
     expect(spec.sites[0]?.ccb).toBe(false);
     expect(spec.sites[0]?.executors).toEqual({
@@ -93,7 +94,7 @@ describe("errors carry file:line:column and the field path", () => {
     expect(unknown).toMatchObject({
       file: "c.yaml",
       path: ["sites", 0, "executers"],
-      position: { line: 14, column: 5 },
+      position: { line: 15, column: 5 },
     });
     expect(unknown?.message).toContain('did you mean "executors"');
     // ...and the missing field it should have been.
@@ -107,10 +108,10 @@ describe("errors carry file:line:column and the field path", () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({
       path: ["sites", 0, "executors", "instances"],
-      position: { line: 15, column: 18 },
+      position: { line: 16, column: 18 },
     });
     expect(formatSpecIssue(issues[0] as never)).toBe(
-      "c.yaml:15:18: sites[0].executors.instances: must be ≥ 0",
+      "c.yaml:16:18: sites[0].executors.instances: must be ≥ 0",
     );
   });
 
@@ -120,7 +121,7 @@ describe("errors carry file:line:column and the field path", () => {
       .replace("instances: 2", "instances: 2.5")
       .replace("type: command", "type: podman");
     const issues = issuesOf(text);
-    expect(issues.map((i) => i.position.line)).toEqual([4, 15, 17]);
+    expect(issues.map((i) => i.position.line)).toEqual([4, 16, 18]);
     expect(issues[2]?.message).toBe('must be one of "docker", "command"');
     expect(issues[1]?.message).toBe("expected a whole number");
   });
@@ -148,7 +149,7 @@ describe("errors carry file:line:column and the field path", () => {
     const issues = issuesOf(text);
     expect(issues.map((i) => [i.position.line, i.message])).toEqual([
       [6, 'no site named "b" (sites: a)'],
-      [9, 'no site named "c" (sites: a)'],
+      [10, 'no site named "c" (sites: a)'],
     ]);
   });
 
@@ -199,7 +200,7 @@ describe("environment interpolation", () => {
     expect(issues[0]).toMatchObject({
       code: "env_unset",
       path: ["sites", 0, "auth", "password"],
-      position: { line: 17, column: 17 },
+      position: { line: 18, column: 17 },
     });
     expect(issues[0]?.message).toContain("MARATHON_PASSWORD is not set");
   });
@@ -241,7 +242,7 @@ describe("environment interpolation", () => {
     expect(warnings[0]).toMatchObject({
       code: "inline_secret",
       path: ["sites", 0, "auth", "password"],
-      position: { line: 17 },
+      position: { line: 18 },
     });
   });
 });
@@ -253,5 +254,35 @@ describe("loadClusterSpec", () => {
     await writeFile(file, minimal.replace("kind: Cluster", "kind: Clusters"));
     await expect(loadClusterSpec(file)).rejects.toThrow(`${file}:2:7: kind: must be "Cluster"`);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe("central manager address, reserved names, extra HTCondor configuration", () => {
+  it("requires centralManager.address with the command runtime, and says why", () => {
+    const issues = issuesOf(minimal.replace("  address: 127.0.0.1\n", ""));
+    expect(issues.map((i) => [i.path.join("."), i.message])).toEqual([
+      [
+        "centralManager",
+        "the command runtime needs centralManager.address: the host name or address of the agent that runs the central manager (127.0.0.1 for a one-machine pool)",
+      ],
+    ]);
+  });
+
+  it("refuses a submitter named like bsaas's own apps", () => {
+    const issues = issuesOf(minimal.replace("  - name: s1", "  - name: executors"));
+    expect(issues.map((i) => i.path.join("."))).toEqual(["submitters.0.name"]);
+    expect(issues[0]?.message).toContain('"executors" is taken');
+  });
+
+  it("refuses highAvailability, which this version does not render", () => {
+    const issues = issuesOf(minimal.replace("  address: 127.0.0.1\n", "  address: 127.0.0.1\n  highAvailability: {}\n"));
+    expect(issues.map((i) => i.path.join("."))).toEqual(["centralManager.highAvailability"]);
+  });
+
+  it("takes extra knobs and refuses names HTCondor would not read", () => {
+    const ok = parseClusterSpec(`${minimal}htcondor:\n  config:\n    NEGOTIATOR_INTERVAL: "20"\n`);
+    expect(ok.spec.htcondor.config).toEqual({ NEGOTIATOR_INTERVAL: "20" });
+    const issues = issuesOf(`${minimal}htcondor:\n  config:\n    "BAD KNOB": "1"\n`);
+    expect(issues[0]?.message).toContain("configuration knob name");
   });
 });

@@ -283,6 +283,11 @@ function describe(zi: ZodIssue): string {
       if (zi.origin === "number") return `must be ${zi.inclusive ? "≤" : "<"} ${String(zi.maximum)}`;
       if (zi.origin === "array") return `takes at most ${String(zi.maximum)} item(s)`;
       return zi.message;
+    case "invalid_key": {
+      // A record key the key schema refused: its own message says why.
+      const inner = zi.issues[0];
+      return inner ? `key ${JSON.stringify(String(zi.path.at(-1) ?? ""))}: ${inner.message}` : zi.message;
+    }
     default:
       return zi.message;
   }

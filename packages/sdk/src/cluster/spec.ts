@@ -210,6 +210,15 @@ export type Site = z.output<typeof SiteSchema>;
 export const CentralManagerSchema = z
   .strictObject({
     site: z.string().min(1).describe("Name of the site that runs the central manager."),
+    address: z
+      .string()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/, {
+        error: "must be a host name or an IP address (no port: the port is htcondor.port)",
+      })
+      .optional()
+      .describe(
+        "Host name or address where every daemon and bsaas reach the central manager: a Mesos-DNS name, a VIP, or the agent it runs on. Default for the docker runtime: its Mesos-DNS name (<app>.marathon.mesos); required for the command runtime.",
+      ),
     cpus: cpus(1),
     mem: megabytes("Memory", 1024),
     highAvailability: z
@@ -285,6 +294,17 @@ export const HTCondorSchema = z
       ])
       .default({ method: "idtokens" })
       .describe("How HTCondor daemons authenticate to each other."),
+    config: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, { error: "must be an HTCondor configuration knob name" }),
+        z.string().refine((v) => !/[\r\n]/.test(v), { error: "must be a single line" }),
+      )
+      .default({})
+      .describe(
+        'More HTCondor configuration for every daemon of the pool (knob -> value), written after bsaas\'s own, e.g. NEGOTIATOR_INTERVAL: "20".',
+      ),
   })
   .describe("HTCondor-wide settings.");
 
@@ -399,6 +419,9 @@ export const AutoscaleSchema = z
   })
   .describe("Elasticity: executors follow the job queue; scale-down drains, never kills running jobs.");
 
+/** App names bsaas gives its own apps in a site's group; submitters cannot use them. */
+export const RESERVED_APP_NAMES: ReadonlySet<string> = new Set(["central-manager", "executors"]);
+
 /** The whole cluster file. */
 export const ClusterSpecSchema = z
   .strictObject({
@@ -410,7 +433,12 @@ export const ClusterSpecSchema = z
         labels: z.record(z.string(), z.string()).default({}).describe("Labels copied to every Marathon app."),
       })
       .describe("Identity of the cluster."),
-    htcondor: HTCondorSchema.default({ sharedPort: true, port: 9618, security: { method: "idtokens" } }),
+    htcondor: HTCondorSchema.default({
+      sharedPort: true,
+      port: 9618,
+      security: { method: "idtokens" },
+      config: {},
+    }),
     centralManager: CentralManagerSchema,
     submitters: z
       .array(SubmitterSchema)
@@ -490,6 +518,23 @@ export const ClusterSpecSchema = z
       }
     });
 
+    if (spec.runtime.type === "command" && !spec.centralManager.address) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["centralManager"],
+        message:
+          "the command runtime needs centralManager.address: the host name or address of the agent that runs the central manager (127.0.0.1 for a one-machine pool)",
+      });
+    }
+    if (spec.centralManager.highAvailability) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["centralManager", "highAvailability"],
+        message:
+          "highAvailability is not supported by this version of bsaas yet (HTCondor HAD is not rendered); remove it to run one central manager",
+      });
+    }
+
     const siteNames = [...siteIndex.keys()].join(", ");
     if (!siteIndex.has(spec.centralManager.site)) {
       ctx.addIssue({
@@ -508,6 +553,13 @@ export const ClusterSpecSchema = z
         });
       }
       submitterNames.add(submitter.name);
+      if (RESERVED_APP_NAMES.has(submitter.name)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["submitters", i, "name"],
+          message: `"${submitter.name}" is taken by bsaas's own apps (${[...RESERVED_APP_NAMES].join(", ")}); choose another name`,
+        });
+      }
       if (!siteIndex.has(submitter.site)) {
         ctx.addIssue({
           code: "custom",

@@ -12,6 +12,7 @@ export {
   type CondorInstance,
   type CondorInstanceOptions,
   type InstancePaths,
+  reapCondorProcesses,
   spawnDaemon,
   startCondorInstance,
 } from "./instance.js";

@@ -221,3 +221,34 @@ async function reapInstance(pgid: number, configFile: string): Promise<void> {
   while (remaining().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const p of remaining()) signal(p, "SIGKILL");
 }
+
+/**
+ * Kills every process whose `CONDOR_CONFIG` starts with `prefix` (HTCondor daemons inherit it; each runs in a process
+ * group of its own, so killing a master's group does not reach them). SIGTERM first, SIGKILL after `graceMs`.
+ * Returns how many processes were found. The safety net of the local mode's teardown: nothing may be left behind.
+ */
+export async function reapCondorProcesses(
+  prefix: string,
+  options: { graceMs?: number } = {},
+): Promise<number> {
+  const marker = `\0CONDOR_CONFIG=${prefix}`;
+  const find = (): number[] => {
+    const pids: number[] = [];
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      try {
+        if (`\0${readFileSync(`/proc/${entry}/environ`, "latin1")}`.includes(marker))
+          pids.push(Number(entry));
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+    return pids;
+  };
+  const found = find();
+  for (const p of found) signal(p, "SIGTERM");
+  const deadline = Date.now() + (options.graceMs ?? 5000);
+  while (find().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const p of find()) signal(p, "SIGKILL");
+  return found.length;
+}
