@@ -61,7 +61,7 @@ describe("bsaas validate", () => {
     const { code, stdout } = await bsaas(["validate", "-f", file]);
     expect(code).toBe(1);
     expect(stdout).toContain(
-      `${file}:35:5: sites[0].executers: unknown field "executers" (did you mean "executors"?)`,
+      `${file}:36:5: sites[0].executers: unknown field "executers" (did you mean "executors"?)`,
     );
   });
 
@@ -69,7 +69,7 @@ describe("bsaas validate", () => {
     const file = await variant("negative.yaml", (t) => t.replace("instances: 3", "instances: -1"));
     const { code, stdout } = await bsaas(["validate", "-f", file]);
     expect(code).toBe(1);
-    expect(stdout).toContain(`${file}:36:18: sites[0].executors.instances: must be ≥ 0`);
+    expect(stdout).toContain(`${file}:37:18: sites[0].executors.instances: must be ≥ 0`);
   });
 
   it("--json prints one object with every issue, and exits 1 when invalid", async () => {
@@ -80,7 +80,7 @@ describe("bsaas validate", () => {
     expect(code).toBe(1);
     const result = JSON.parse(stdout);
     expect(result.valid).toBe(false);
-    expect(result.issues.map((i: { position: { line: number } }) => i.position.line)).toEqual([5, 36]);
+    expect(result.issues.map((i: { position: { line: number } }) => i.position.line)).toEqual([5, 37]);
   });
 
   it("--json on a valid file includes the summary", async () => {
