@@ -1,17 +1,28 @@
 #!/usr/bin/env node
-// `npm start`: build everything, then run bsaas on examples/local.yaml.
-import { spawnSync } from "node:child_process";
+// `npm start`: build everything, then `bsaas up`: the emulated Mesos and Marathon with a real HTCondor pool from
+// examples/local.yaml on this machine, sample jobs, the status; running until Ctrl-C (or SIGTERM), which drains and
+// stops everything. Arguments go to `bsaas up`: `npm start -- --once --json`.
+import { spawn, spawnSync } from "node:child_process";
 import { ensureDependencies } from "./ensure-deps.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" };
-const run = (command, args) => spawnSync(command, args, { cwd: root, env, stdio: "inherit" }).status ?? 1;
 
 ensureDependencies(root);
-if (run("npx", ["turbo", "run", "build", "--output-logs=errors-only"]) !== 0) process.exit(1);
-const status = run(process.execPath, ["apps/cli/bin/run.js", "validate", "-f", "examples/local.yaml"]);
-console.log(
-  "\nThis checks the cluster file and shows what it deploys. Deploying it (`bsaas up`: the emulated Mesos and Marathon\n" +
-    "with a real HTCondor pool on this machine) is not implemented yet; see README.md for what works today.",
-);
-process.exit(status);
+const build = spawnSync("npx", ["turbo", "run", "build", "--output-logs=errors-only"], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const child = spawn(process.execPath, ["apps/cli/bin/run.js", "up", ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: "inherit",
+});
+// Ctrl-C reaches the child through the terminal; SIGTERM is passed on. Either way this process waits for the
+// child's teardown (drain, stop, no process left) and exits with its status.
+process.on("SIGINT", () => {});
+process.on("SIGTERM", () => child.kill("SIGTERM"));
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
