@@ -46776,7 +46776,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// ../../packages/sdk/dist/chunk-5PYE7RFU.js
+// ../../packages/sdk/dist/chunk-SXEWIWFY.js
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "fs/promises";
 var ANSI = { green: "\x1B[32m", yellow: "\x1B[33m", red: "\x1B[31m", reset: "\x1B[0m" };
@@ -47288,6 +47288,10 @@ function describe3(zi) {
       if (zi.origin === "number") return `must be ${zi.inclusive ? "\u2264" : "<"} ${String(zi.maximum)}`;
       if (zi.origin === "array") return `takes at most ${String(zi.maximum)} item(s)`;
       return zi.message;
+    case "invalid_key": {
+      const inner = zi.issues[0];
+      return inner ? `key ${JSON.stringify(String(zi.path.at(-1) ?? ""))}: ${inner.message}` : zi.message;
+    }
     default:
       return zi.message;
   }

@@ -66,7 +66,12 @@ describe("examples", () => {
 describe("defaults", () => {
   it("fills in every documented default", () => {
     const { spec } = parseClusterSpec(minimal);
-    expect(spec.htcondor).toEqual({ sharedPort: true, port: 9618, security: { method: "idtokens" }, config: {} });
+    expect(spec.htcondor).toEqual({
+      sharedPort: true,
+      port: 9618,
+      security: { method: "idtokens" },
+      config: {},
+    });
     expect(spec.sites[0]?.network).toEqual({ mode: "host" });
     expect(spec.sites[0]?.ccb).toBe(false);
     expect(spec.sites[0]?.executors).toEqual({
@@ -275,7 +280,9 @@ describe("central manager address, reserved names, extra HTCondor configuration"
   });
 
   it("refuses highAvailability, which this version does not render", () => {
-    const issues = issuesOf(minimal.replace("  address: 127.0.0.1\n", "  address: 127.0.0.1\n  highAvailability: {}\n"));
+    const issues = issuesOf(
+      minimal.replace("  address: 127.0.0.1\n", "  address: 127.0.0.1\n  highAvailability: {}\n"),
+    );
     expect(issues.map((i) => i.path.join("."))).toEqual(["centralManager.highAvailability"]);
   });
 
