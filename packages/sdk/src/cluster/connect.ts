@@ -94,7 +94,10 @@ export interface PoolConnectOptions {
   installation?: HTCondorInstallation;
   /** The user jobs are submitted as; default `bsaas` when running as root (HTCondor refuses root's jobs). */
   jobUser?: string;
-  /** Where the client configuration goes (as HTCondor sees it); default `/var/lib/bsaas/clients`. */
+  /**
+   * Where the client configuration goes (as HTCondor sees it); default `/var/lib/bsaas/clients` in a rootfs, else
+   * the cluster's state directory.
+   */
   clientsDir?: string;
   /** The schedd jobs go to: `<name>@<machine>`; default none (set it per call with {@link CondorPool}). */
   schedd?: string;
@@ -130,7 +133,12 @@ export async function connectPool(
   const collector = collectorAddress(spec);
   // One directory per cluster and state: two clusters (or two test runs) of the same name never share a token.
   const key = createHash("sha256").update(`${secrets.dir}\n${collector}`).digest("hex").slice(0, 10);
-  const dir = join(options.clientsDir ?? "/var/lib/bsaas/clients", `${spec.metadata.name}-${key}`);
+  // In a rootfs the tools only see the rootfs; with HTCondor on the host, bsaas's own state directory will do (and
+  // is writable by a user who is not root).
+  const clientsDir =
+    options.clientsDir ??
+    (installation.kind === "rootfs" ? "/var/lib/bsaas/clients" : join(secrets.dir, "htcondor"));
+  const dir = join(clientsDir, `${spec.metadata.name}-${key}`);
   const configFile = join(dir, "condor_config");
   const admin = secrets.token("bsaas", "admin");
   const cmHost = centralManagerHost(spec);

@@ -297,7 +297,16 @@ async function pause(
   ready: () => boolean,
 ): Promise<void> {
   if (ready()) return;
+  // The losing sleep is cancelled, so that a finished wait does not keep the process alive until it would end.
+  const cancel = new AbortController();
+  const onAbort = () => cancel.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
   const woken = new Promise<void>((resolve) => setWake(() => ready() && resolve()));
-  await Promise.race([sleep(ms, signal), woken]);
+  try {
+    await Promise.race([sleep(ms, cancel.signal).catch(() => undefined), woken]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    cancel.abort();
+  }
   if (signal.aborted) throw new AbortedError("waiting");
 }
