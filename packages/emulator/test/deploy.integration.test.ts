@@ -72,6 +72,7 @@ describe("bsaas deploys HTCondor onto the emulator", () => {
   let emulator: Emulator;
   let client: ClusterClientType;
   let loaded: LoadedClusterSpec;
+  let loadedText: string;
   let workDir: string;
   let sandboxRoot: string;
   let stateDir: string;
@@ -81,14 +82,14 @@ describe("bsaas deploys HTCondor onto the emulator", () => {
     htcondor = await requireHTCondor();
     const port = await freePort();
     // examples/local.yaml, with a port of its own and executors big enough to run every test job at once.
-    const text = readFileSync(new URL("../../../examples/local.yaml", import.meta.url), "utf8")
+    loadedText = readFileSync(new URL("../../../examples/local.yaml", import.meta.url), "utf8")
       .replace("name: local\n", "name: it-deploy\n")
       .replace(
         '  version: "23"',
         `  version: "23"\n  port: ${port}\n  config:\n    NEGOTIATOR_INTERVAL: "2"\n    NEGOTIATOR_MIN_INTERVAL: "1"\n    NEGOTIATOR_CYCLE_DELAY: "1"\n    SCHEDD_INTERVAL: "2"\n    UPDATE_INTERVAL: "2"`,
       )
       .replace("      cpus: 1\n      mem: 1024", "      cpus: 4\n      mem: 2048");
-    loaded = parseClusterSpec(text, { file: "it-deploy.yaml" });
+    loaded = parseClusterSpec(loadedText, { file: "it-deploy.yaml" });
     const base = htcondor.kind === "rootfs" ? join(htcondor.rootfs, "var/lib/mesos") : tmpdir();
     mkdirSync(base, { recursive: true });
     workDir = mkdtempSync(join(base, "it-deploy-"));
@@ -197,6 +198,44 @@ describe("bsaas deploys HTCondor onto the emulator", () => {
       // Started exactly once: the scale-down neither evicted nor restarted it.
       expect(job.numJobStarts, `job ${job.id}`).toBe(1);
     }
+  }, 420_000);
+
+  it("upgrades the executors under running jobs: the old ones retire their jobs before they stop", async () => {
+    const submitted = await client.submit(
+      buildSubmit({ executable: "/bin/sleep", arguments: ["15"], log: "upgrade.log", queue: { count: 2 } }),
+      { cwd: jobDir },
+    );
+    const schedd = await client.schedd();
+    await waitFor("both jobs running", async () => {
+      const jobs = await schedd.jobs({ constraint: `ClusterId == ${submitted.clusterId}` });
+      return jobs.length === 2 && jobs.every((j) => j.status === "running");
+    });
+    // A changed executor definition (here its memory): Marathon replaces the task; SIGTERM makes the old master
+    // shut down gracefully, which lets the startd retire its jobs (MAXJOBRETIREMENTTIME) before it exits.
+    const changed = parseClusterSpec(
+      loadedText.replace("      cpus: 4\n      mem: 2048", "      cpus: 4\n      mem: 1536"),
+      { file: "it-deploy.yaml" },
+    );
+    const upgraded = ClusterClient.open(changed, {
+      stateDir,
+      installation: htcondor,
+      endpoints: { local: { marathon: emulator.marathonUrl, mesos: emulator.mesosUrl } },
+    });
+    // The scale above left one executor; the file still says 3, so the plan changes instances and memory.
+    const plan = await upgraded.plan();
+    expect(plan.sites[0]?.changes).toEqual([
+      expect.objectContaining({
+        action: "update",
+        changes: expect.arrayContaining([expect.objectContaining({ path: "mem" })]),
+      }),
+    ]);
+    await upgraded.apply({ verify: { timeoutMs: 180_000 } });
+    const done = await client.waitForJobs(submitted.clusterId, { timeoutMs: 240_000 });
+    expect(done.map((j) => [j.status, j.exitCode, j.numJobStarts])).toEqual([
+      ["completed", 0, 1],
+      ["completed", 0, 1],
+    ]);
+    // No upgraded.close(): it would remove the HTCondor client files that `client` (same state) uses too.
   }, 420_000);
 
   it("destroys the cluster, draining first, and leaves no process behind", async () => {

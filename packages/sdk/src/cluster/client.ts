@@ -135,6 +135,15 @@ export class ClusterClient {
     let last = "";
     const result = await verifyPool(pool, this.spec, collector, {
       ...options,
+      // Startds of tasks Marathon has replaced may still finish their jobs: they are not the executors asked for.
+      currentTasks: async (site) => {
+        const clients = this.sites.get(site);
+        if (!clients) return undefined;
+        const tasks = await clients.marathon
+          .appTasks(appIdOf(this.spec, site, "executors"))
+          .catch(() => undefined);
+        return tasks && new Set(tasks.map((t) => t.id));
+      },
       onProgress: (r) => {
         options.onProgress?.(r);
         const text = r.missing.join("; ");
@@ -200,7 +209,10 @@ export class ClusterClient {
     });
   }
 
-  /** Removes bsaas's HTCondor client files of this cluster (its copy of the administrator token included). */
+  /**
+   * Removes bsaas's HTCondor client files of this cluster (its copy of the administrator token included). They are
+   * shared by every client of the same state directory: call it when that state goes away (as `bsaas up` does).
+   */
   async close(): Promise<void> {
     if (!this.poolConnection) return;
     const connection = await this.poolConnection.catch(() => undefined);

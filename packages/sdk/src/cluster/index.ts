@@ -91,6 +91,7 @@ export {
   up,
 } from "./up.js";
 export {
+  type CurrentExecutorTasks,
   inspectPool,
   type SiteExecutors,
   type VerifyOptions,

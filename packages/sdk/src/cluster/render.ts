@@ -91,7 +91,7 @@ export function collectorAddress(spec: ClusterSpec): string {
 
 const isLoopback = (host: string) => /^127\./.test(host) || host === "localhost" || host === "[::1]";
 
-/** Grace Marathon gives a killed executor: SIGTERM makes condor_master shut down gracefully, retiring jobs. */
+/** Grace Marathon gives a killed executor: on SIGTERM its start script shuts HTCondor down peacefully (jobs finish). */
 const EXECUTOR_KILL_GRACE_SECONDS = DEFAULT_MAX_JOB_RETIREMENT_SECONDS;
 
 /**
@@ -106,8 +106,10 @@ export function condorConfigFor(
 ): CondorConfigInput {
   const cmHost = centralManagerHost(spec);
   const port = spec.htcondor.port;
-  const hostNetwork = spec.runtime.type === "command" || site.network.mode === "host";
-  const behindBroker = role !== "central-manager" && (site.ccb || site.network.mode === "bridge");
+  const bridge = spec.runtime.type === "docker" && site.network.mode === "bridge";
+  // The task listens on a port of its agent: the agent's own network, or Docker's bridge with the same port mapped.
+  const hostNetwork = spec.runtime.type === "command" || site.network.mode === "host" || bridge;
+  const behindBroker = role !== "central-manager" && site.ccb;
   const sec = spec.htcondor.security;
   const raw: Record<string, string> = {
     BSAAS_SANDBOX: "$ENV(MESOS_SANDBOX)",
@@ -119,6 +121,11 @@ export function condorConfigFor(
   // pool's well-known port (its app requires it).
   if (hostNetwork && role !== "central-manager" && spec.htcondor.sharedPort)
     raw.SHARED_PORT_PORT = "$ENV(PORT0)";
+  if (bridge) {
+    // Behind Docker's bridge a daemon must advertise its agent's address (HOST), with the host port that Marathon
+    // maps to the same port inside the container (containerPort 0 = the host port).
+    raw.TCP_FORWARDING_HOST = "$ENV(HOST)";
+  }
   if (role === "execute") {
     // One startd per task: the Mesos task id names it, so that bsaas maps startds to the tasks to kill.
     raw.MASTER_NAME = "$ENV(MESOS_TASK_ID)";
@@ -163,7 +170,8 @@ export function condorConfigFor(
   if (role === "execute") {
     const pool = site.executors;
     input.resources = {
-      cpus: Math.max(1, Math.round(pool.cpus)),
+      // Never more CPUs than Mesos gives the task.
+      cpus: Math.max(1, Math.floor(pool.cpus)),
       memoryMb: pool.mem,
       diskMb: pool.disk,
       partitionable: pool.partitionable,
@@ -186,10 +194,9 @@ function tokenOf(role: AppRole, site: Site, name: string): { name: string; role:
 
 /**
  * The task's start script: puts the delivered secrets in place (0600, directories 0700), creates LOCAL_DIR for the
- * condor user, writes the configuration and execs `condor_master -f`. SIGTERM then reaches the master, which shuts
- * down gracefully: an executor retires its jobs first (MAXJOBRETIREMENTTIME).
+ * condor user, writes the configuration and starts `condor_master -f` (the runtime's `condorMaster`).
  */
-function startScript(runtime: "command" | "docker"): string {
+function startScript(runtime: "command" | "docker", role: AppRole, master: string): string {
   const lines = [
     "set -eu",
     'd="$MESOS_SANDBOX"',
@@ -222,8 +229,28 @@ function startScript(runtime: "command" | "docker"): string {
       'export CONDOR_CONFIG="$d/condor_config"',
     );
   }
-  lines.push("exec condor_master -f");
+  if (role !== "execute") {
+    // SIGTERM reaches the master, which shuts down gracefully.
+    lines.push(`exec ${master} -f`);
+    return lines.join("\n");
+  }
+  // An executor told to stop (Marathon replacing or killing it) first lets its running jobs finish: a graceful
+  // shutdown of the master would evict them. The master runs in a session of its own so that the stop signal reaches
+  // only this script, which then asks the master for a peaceful shutdown and waits until it has exited.
+  lines.push(
+    `setsid ${master} -f &`,
+    "master=$!",
+    `trap 'condor_off -peaceful -master >/dev/null 2>&1 || kill -TERM "$master"' TERM INT`,
+    "status=0",
+    'while :; do wait "$master" && status=0 || status=$?; kill -0 "$master" 2>/dev/null || break; done',
+    'exit "$status"',
+  );
   return lines.join("\n");
+}
+
+/** A word for `sh`: quoted unless it is plainly safe. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** A COMMAND health check that asks HTCondor, not just whether a process lives. */
@@ -265,7 +292,11 @@ function renderApp(
   const port = spec.htcondor.port;
   const app: AppDefinition = {
     id,
-    cmd: startScript(spec.runtime.type),
+    cmd: startScript(
+      spec.runtime.type,
+      role,
+      spec.runtime.type === "command" ? shellWord(spec.runtime.condorMaster) : "condor_master",
+    ),
     cpus: resources.cpus,
     mem: resources.mem,
     ...(resources.disk === undefined ? {} : { disk: resources.disk }),
@@ -284,7 +315,8 @@ function renderApp(
           { minimumHealthCapacity: 1, maximumOverCapacity: 1 }
         : // One collector or schedd at a time: they own a fixed port or a queue.
           { minimumHealthCapacity: 0, maximumOverCapacity: 0 },
-    ...(role === "execute" ? { taskKillGracePeriodSeconds: EXECUTOR_KILL_GRACE_SECONDS } : {}),
+    // Executors retire their jobs before they stop; the others get time for an orderly shutdown.
+    taskKillGracePeriodSeconds: role === "execute" ? EXECUTOR_KILL_GRACE_SECONDS : 120,
   };
 
   if (spec.runtime.type === "command") {
@@ -334,13 +366,13 @@ function renderApp(
         ? {}
         : {
             portMappings: [
-              {
-                containerPort: port,
-                // Bridge: the central manager needs the pool's well-known port on its host; others any port.
-                ...(mode === "bridge" ? { hostPort: role === "central-manager" ? port : 0 } : {}),
-                name: "condor",
-                protocol: "tcp",
-              },
+              mode === "bridge"
+                ? // The same port outside and inside (containerPort 0 takes the host port Marathon assigns): the
+                  // daemons advertise it. The central manager needs the pool's well-known port.
+                  role === "central-manager"
+                  ? { containerPort: port, hostPort: port, name: "condor", protocol: "tcp" }
+                  : { containerPort: 0, hostPort: 0, name: "condor", protocol: "tcp" }
+                : { containerPort: port, name: "condor", protocol: "tcp" },
             ],
           }),
     };

@@ -17,6 +17,11 @@ export interface SiteExecutors {
   ready: number;
   /** Their names (`<task id>@<machine>`). */
   startds: string[];
+  /**
+   * Startds of tasks Marathon no longer runs for the app (replaced or scaled away, finishing their jobs before
+   * they stop). Not counted as ready; they do not make verification fail.
+   */
+  retiring: string[];
 }
 
 /** What verification found. */
@@ -45,11 +50,15 @@ export class VerifyTimeoutError extends BsaasError {
   }
 }
 
+/** The ids of the tasks Marathon runs for a site's executors app (undefined: unknown, count every startd). */
+export type CurrentExecutorTasks = (site: string) => Promise<ReadonlySet<string> | undefined>;
+
 /** Looks at the pool once. */
 export async function inspectPool(
   pool: CondorPool,
   spec: ClusterSpec,
   collector: string,
+  currentTasks?: CurrentExecutorTasks,
 ): Promise<VerifyResult> {
   const started = Date.now();
   const missing: string[] = [];
@@ -67,6 +76,7 @@ export async function inspectPool(
         expected: s.executors.instances,
         ready: 0,
         startds: [],
+        retiring: [],
       })),
       missing,
       elapsedMs: Date.now() - started,
@@ -80,22 +90,33 @@ export async function inspectPool(
     pool.schedds(),
     pool.slots({
       constraint: `BsaasCluster =?= ${JSON.stringify(spec.metadata.name)}`,
-      projection: ["Site", "BsaasCluster"],
+      projection: ["Site", "BsaasCluster", "MesosTaskId"],
     }),
   ]);
+  const tasksBySite = new Map(
+    await Promise.all(spec.sites.map(async (site) => [site.name, await currentTasks?.(site.name)] as const)),
+  );
   const scheddNames = schedds.map((s) => s.name);
   for (const submitter of spec.submitters) {
     if (!scheddNames.some((n) => n.startsWith(`${submitter.name}@`)))
       missing.push(`schedd ${submitter.name} (site ${submitter.site}) is not in the collector`);
   }
   const executors = spec.sites.map((site): SiteExecutors => {
-    const startds = [...new Set(slots.filter((s) => s.site === site.name).map((s) => s.startdName))].sort();
+    const current = tasksBySite.get(site.name);
+    const mine = slots.filter((s) => s.site === site.name);
+    const isCurrent = (slot: (typeof mine)[number]) => {
+      if (!current) return true;
+      const id = slot.ad.evaluate("MesosTaskId");
+      return id.type === "string" && current.has(id.value);
+    };
+    const startds = [...new Set(mine.filter(isCurrent).map((s) => s.startdName))].sort();
+    const retiring = [...new Set(mine.filter((s) => !isCurrent(s)).map((s) => s.startdName))].sort();
     const expected = site.executors.instances;
     if (startds.length < expected)
       missing.push(`site ${site.name}: ${startds.length} of ${expected} executors in the collector`);
     if (startds.length > expected)
       missing.push(`site ${site.name}: ${startds.length} executors in the collector, ${expected} expected`);
-    return { site: site.name, expected, ready: startds.length, startds };
+    return { site: site.name, expected, ready: startds.length, startds, retiring };
   });
   return {
     ok: missing.length === 0,
@@ -129,13 +150,13 @@ export async function verifyPool(
   pool: CondorPool,
   spec: ClusterSpec,
   collector: string,
-  options: VerifyOptions = {},
+  options: VerifyOptions & { currentTasks?: CurrentExecutorTasks } = {},
 ): Promise<VerifyResult> {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? 300_000;
   for (;;) {
     if (options.signal?.aborted) throw new AbortedError("verifying the pool");
-    const result = await inspectPool(pool, spec, collector);
+    const result = await inspectPool(pool, spec, collector, options.currentTasks);
     result.elapsedMs = Date.now() - started;
     if (result.ok) return result;
     if (result.elapsedMs >= timeoutMs) throw new VerifyTimeoutError(result);
