@@ -54,7 +54,7 @@ let skipped = 0;
 // root (HTCondor's daemons run as root in the local mode); elsewhere it is counted as skipped, and says so.
 if (process.getuid?.() === 0 && !failures.includes("build/typecheck/test")) {
   console.log("\n▶ end to end: bsaas up --once --json");
-  const up = spawnSync(process.execPath, ["apps/cli/bin/run.js", "up", "--once", "--json"], {
+  const up = spawnSync("npx", ["bsaas", "up", "--once", "--json"], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "inherit"],

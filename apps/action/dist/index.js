@@ -46776,7 +46776,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// ../../packages/sdk/dist/chunk-SXEWIWFY.js
+// ../../packages/sdk/dist/chunk-SYG2GI4R.js
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "fs/promises";
 var ANSI = { green: "\x1B[32m", yellow: "\x1B[33m", red: "\x1B[31m", reset: "\x1B[0m" };
@@ -47043,6 +47043,13 @@ var ClusterSpecSchema = external_exports.strictObject({
       });
     }
   });
+  if (spec.runtime.type === "docker" && spec.sites.length > 1 && !spec.centralManager.address) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["centralManager"],
+      message: "a cluster over several sites needs centralManager.address: a name or address every site reaches the central manager at (each site's Mesos-DNS only knows its own apps)"
+    });
+  }
   if (spec.runtime.type === "command" && !spec.centralManager.address) {
     ctx.addIssue({
       code: "custom",

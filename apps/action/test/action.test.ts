@@ -63,7 +63,7 @@ describe("bsaas action, validate", () => {
       expect(code).toBe(1);
       expect(outputs.valid).toBe("false");
       expect(stdout).toContain(
-        `::error title=bsaas%3A sites[0].executers,file=${shown},line=35,col=5::unknown field`,
+        `::error title=bsaas%3A sites[0].executers,file=${shown},line=36,col=5::unknown field`,
       );
       expect(stdout).toMatch(/::error::.*not a valid cluster file \(2 problems\)/);
     } finally {

@@ -518,6 +518,14 @@ export const ClusterSpecSchema = z
       }
     });
 
+    if (spec.runtime.type === "docker" && spec.sites.length > 1 && !spec.centralManager.address) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["centralManager"],
+        message:
+          "a cluster over several sites needs centralManager.address: a name or address every site reaches the central manager at (each site's Mesos-DNS only knows its own apps)",
+      });
+    }
     if (spec.runtime.type === "command" && !spec.centralManager.address) {
       ctx.addIssue({
         code: "custom",

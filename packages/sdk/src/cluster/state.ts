@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { BsaasError } from "../errors.js";
 import {
   createSigningKey,
@@ -73,7 +73,8 @@ export function openClusterSecrets(
   options: { stateDir?: string } = {},
 ): ClusterSecrets {
   const spec = loaded.spec;
-  const dir = join(options.stateDir ?? defaultStateDir(), "clusters", spec.metadata.name);
+  // Absolute: fetch URIs and client configurations are built from it.
+  const dir = resolve(options.stateDir ?? defaultStateDir(), "clusters", spec.metadata.name);
   const trustDomain = trustDomainOf(spec);
   const signingKeyFile = join(dir, "signing-key");
   try {
