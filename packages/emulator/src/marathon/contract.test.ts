@@ -1,7 +1,6 @@
 // Contract test: every JSON response the emulator gives during create/scale/restart/kill/delete flows parses with the
 // SDK's response schemas, every event parses with MarathonEventSchema, and the app and group definitions it returns
 // validate against upstream's JSON Schemas (shared/specs/marathon/schema) with ajv.
-import { readFileSync } from "node:fs";
 import {
   AppCreatedResponseSchema,
   AppListResponseSchema,
@@ -22,34 +21,10 @@ import {
   TaskListResponseSchema,
   TaskResponseSchema,
 } from "@bsaas/sdk/marathon";
-import Ajv, { type ErrorObject } from "ajv";
-import addFormats from "ajv-formats";
 import { afterEach, describe, expect, it } from "vitest";
 import { type MarathonEmulator, type RecordedResponse, startMarathonEmulator } from "./emulator.js";
 import { call, type DeploymentJson, type TaskJson } from "./test-helpers.js";
-
-// The repo root is 4 levels up from packages/emulator/src/marathon/; shared/ sits beside it.
-const schemaDir = new URL("../../../../../shared/specs/marathon/schema/", import.meta.url);
-const readSchema = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(name, schemaDir), "utf8")) as Record<string, unknown>;
-
-const GROUP_ID =
-  "https://raw.githubusercontent.com/mesosphere/marathon/master/docs/docs/rest-api/public/api/v2/schema/Group.json";
-const APP_ID = new URL("./AppDefinition.json", GROUP_ID).toString();
-
-function upstreamValidators() {
-  // The files are draft-04 style (`id`, `$schema: http://json-schema.org/schema#`); ajv 8 wants `$id`.
-  const { $schema: _a, ...app } = readSchema("AppDefinition.json");
-  const { $schema: _g, id: _id, ...group } = readSchema("Group.json");
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema({ ...app, $id: APP_ID });
-  ajv.addSchema({ ...group, $id: GROUP_ID });
-  const app$ = ajv.getSchema(APP_ID);
-  const group$ = ajv.getSchema(GROUP_ID);
-  if (!app$ || !group$) throw new Error("schemas did not compile");
-  return { app: app$, group: group$ };
-}
+import { ajvErrors, upstreamValidators } from "./upstream-schemas.js";
 
 /** AppInfo status fields (not part of a definition), and `role`, added in 1.9 after the JSON Schema was retired. */
 const NOT_IN_APP_SCHEMA = [
@@ -118,9 +93,6 @@ function schemaFor(r: RecordedResponse): { name: string; schema: Checkable } | u
   if (p === "/v2/leader") return { name: "LeaderResponseSchema", schema: LeaderResponseSchema };
   return undefined;
 }
-
-const ajvErrors = (errors: ErrorObject[] | null | undefined) =>
-  (errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`).join("; ");
 
 let marathon: MarathonEmulator | undefined;
 afterEach(async () => {

@@ -2,7 +2,6 @@
 // validate against upstream's JSON Schemas (shared/specs/marathon/schema: AppDefinition.json, Group.json) with ajv,
 // a Marathon (the emulator) accepts each site's group with one PUT, and planning the rendered apps against what it
 // returns finds nothing to change (applying twice is a no-op).
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,43 +14,15 @@ import {
   renderCluster,
 } from "@bsaas/sdk/cluster";
 import { GroupSchema } from "@bsaas/sdk/marathon";
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import addFormats from "ajv-formats";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type MarathonEmulator, startMarathonEmulator } from "./emulator.js";
 import { call } from "./test-helpers.js";
+import { ajvErrors, upstreamValidators } from "./upstream-schemas.js";
 
-// The repo root is 4 levels up from packages/emulator/src/marathon/; shared/ sits beside it (as in contract.test.ts).
-const schemaDir = new URL("../../../../../shared/specs/marathon/schema/", import.meta.url);
 const examples = new URL("../../../../examples/", import.meta.url);
 const examplePath = (name: string) => new URL(name, examples).pathname;
 
-const readSchema = (name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(name, schemaDir), "utf8")) as Record<string, unknown>;
-
-const GROUP_ID =
-  "https://raw.githubusercontent.com/mesosphere/marathon/master/docs/docs/rest-api/public/api/v2/schema/Group.json";
-const APP_ID = new URL("./AppDefinition.json", GROUP_ID).toString();
-
 /** Upstream's AppDefinition.json and Group.json, loaded the way contract.test.ts does (Group.json refs the app). */
-function upstreamValidators(): { app: ValidateFunction; group: ValidateFunction } {
-  // The files are draft-04 style (`id`, `$schema: http://json-schema.org/schema#`); ajv 8 wants `$id`.
-  const { $schema: _a, ...app } = readSchema("AppDefinition.json");
-  const { $schema: _g, id: _id, ...group } = readSchema("Group.json");
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  addFormats(ajv);
-  ajv.addSchema({ ...app, $id: APP_ID });
-  ajv.addSchema({ ...group, $id: GROUP_ID });
-  const app$ = ajv.getSchema(APP_ID);
-  const group$ = ajv.getSchema(GROUP_ID);
-  if (!app$ || !group$) throw new Error("schemas did not compile");
-  return { app: app$, group: group$ };
-}
-
-const ajvErrors = (errors: ErrorObject[] | null | undefined) =>
-  (errors ?? [])
-    .map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`)
-    .join("; ");
 
 /** A JSON round trip: what goes over the wire. */
 const wire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
