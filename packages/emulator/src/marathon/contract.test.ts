@@ -104,7 +104,9 @@ describe("contract with the SDK schemas and upstream JSON Schemas", () => {
   it("every response of create/scale/restart/kill/delete flows parses, and definitions match AppDefinition.json/Group.json", async () => {
     const m = await startMarathonEmulator({
       recordResponses: true,
-      timing: { taskStepDelayMs: 2, backoffScale: 0.01 },
+      // Task steps slow enough that the deployment below is certainly still running when the next request comes
+      // (the 409 of a locked app is part of the contract); at 2 ms a busy machine sometimes saw it finish first.
+      timing: { taskStepDelayMs: 150, backoffScale: 0.01 },
     });
     marathon = m;
     const app = {
