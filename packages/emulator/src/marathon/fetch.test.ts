@@ -85,12 +85,14 @@ describe("Marathon app `fetch` with the process runner", { timeout: 30_000 }, ()
       timeoutMs: 15_000,
     });
     const taskId = String(failed.taskId);
-    const message =
-      `Failed to launch container: Failed to fetch all URIs for container '${taskId}': ` +
+    const messageOf = (id: string) =>
+      `Failed to launch container: Failed to fetch all URIs for container '${id}': ` +
       `Failed to fetch 'file://${missing}': No such file or directory: '${missing}'`;
-    expect(failed).toMatchObject({ appId: "/fetch/missing", message });
+    expect(failed).toMatchObject({ appId: "/fetch/missing", message: messageOf(taskId) });
+    // Marathon relaunches the failed task meanwhile: the last failure may be a later attempt's, with its own id.
     const app = (await call<{ app: AppJson }>(m, "GET", "/v2/apps/fetch/missing")).body.app;
-    expect(app.lastTaskFailure).toMatchObject({ taskId, state: "TASK_FAILED", message });
+    const last = app.lastTaskFailure;
+    expect(last).toMatchObject({ state: "TASK_FAILED", message: messageOf(String(last?.taskId)) });
     const stderr = readFileSync(join(m.sandboxOf(taskId) ?? "", "stderr"), "utf8");
     expect(stderr).toContain(`Failed to fetch all URIs for container '${taskId}'`);
   });
