@@ -25,6 +25,12 @@ export interface LoopbackServer {
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost)$/;
 
+/** Ports the Fetch standard blocks (https://fetch.spec.whatwg.org/#port-blocking) above 1023. */
+const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697,
+  10080,
+]);
+
 /**
  * Starts the HTTP server every emulated service (Marathon, Mesos master) is built on. It listens on loopback only by
  * default, on a free port unless one is given, and its `close()` also ends long-lived connections such as event
@@ -67,13 +73,26 @@ export async function startLoopbackServer(
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off("error", reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-  });
+  await listen(options.port ?? 0);
+  // A free port picked by the system may be one that fetch() refuses to connect to (the Fetch standard's "bad
+  // ports", e.g. 6000 or 10080, inside this machine's 1024-65535 ephemeral range): pick another.
+  for (
+    let attempt = 0;
+    !options.port && FETCH_BAD_PORTS.has((server.address() as AddressInfo).port);
+    attempt++
+  ) {
+    if (attempt >= 20) throw new Error("could not find a free port that fetch() accepts");
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await listen(0);
+  }
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
