@@ -65,23 +65,23 @@ Exit status: 0 when applied (and verified), 1 when a site failed (what was appli
       return toJson(result);
     }
 
-    // The plan is shown before anything changes; apply() then plans again and applies its own (identical) plan.
-    const shown = json ? undefined : await client.plan();
-    if (shown) this.log(formatPlan(shown, planFormatOptions()));
+    // The plan is shown before anything changes, and exactly that plan is applied.
+    const plan = await client.plan();
+    if (!json) this.log(formatPlan(plan, planFormatOptions()));
 
     let result: ApplyResult;
     try {
       // The pool check is a second step so that a check that times out still reports what was applied.
-      result = await client.apply({ force: flags.force, verify: false, ...opt("timeoutMs", timeoutMs) });
+      result = await client.apply({
+        plan,
+        force: flags.force,
+        verify: false,
+        ...opt("timeoutMs", timeoutMs),
+      });
     } catch (error) {
       if (!(error instanceof ApplyError)) throw error;
       if (!json) this.printSites(error.results);
       return this.fail(error, { error: this.errorJson(error), sites: error.results });
-    }
-    if (shown && JSON.stringify(planToJson(shown)) !== JSON.stringify(planToJson(result.plan))) {
-      this.log(
-        `\nThe sites changed since the plan above; applied this plan instead:\n${this.formatPlan(result)}`,
-      );
     }
     // Without changes the plan already said "No changes. The cluster matches the file."
     if (!json && result.changed) this.printSites(result.sites);

@@ -100,11 +100,16 @@ export class ClusterClient {
    * @throws {VerifyTimeoutError} the pool did not come together in time, with what is missing.
    */
   async apply(
-    options: ApplyOptions & { dryRun?: boolean; verify?: boolean | VerifyOptions } = {},
+    options: ApplyOptions & {
+      dryRun?: boolean;
+      verify?: boolean | VerifyOptions;
+      /** A plan made by {@link plan} and shown to the user: applied as it is, without reading the sites again. */
+      plan?: ClusterPlan;
+    } = {},
   ): Promise<ApplyResult> {
     const onProgress = options.onProgress ?? this.options.onProgress;
     const started = Date.now();
-    const plan = await this.plan(options.signal);
+    const plan = options.plan ?? (await this.plan(options.signal));
     onProgress?.({
       phase: "plan",
       message: plan.hasChanges
