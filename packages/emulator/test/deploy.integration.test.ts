@@ -173,6 +173,8 @@ describe("bsaas deploys HTCondor onto the emulator", () => {
       const jobs = await schedd.jobs({ constraint: `ClusterId == ${submitted.clusterId}` });
       return jobs.length === 10 && jobs.every((j) => j.status === "running");
     });
+    // Status reports them per site, from the submitter's own queue.
+    expect((await client.status()).sites[0]?.htcondor?.jobs).toEqual({ running: 10 });
     const appId = client.rendered.sites[0]?.apps.find((a) => a.role === "execute")?.app.id ?? "";
     const busyBefore = new Set(
       (await schedd.jobs({ constraint: `ClusterId == ${submitted.clusterId}` })).map((j) =>

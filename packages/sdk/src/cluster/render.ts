@@ -47,6 +47,8 @@ export interface RenderedCluster {
   /** `host:port` of the collector, as every daemon and bsaas reach it. */
   collector: string;
   sites: RenderedSite[];
+  /** The site of each submitter (by name): where its schedd's queue is reported. */
+  submitterSites: Record<string, string>;
 }
 
 /** Where secrets come from when rendering. */
@@ -451,5 +453,10 @@ export function renderCluster(spec: ClusterSpec, options: RenderOptions = {}): R
     const groupId = groupIdOf(spec, site.name);
     return { site: site.name, groupId, apps, group: { id: groupId, apps: apps.map((a) => a.app) } };
   });
-  return { cluster: spec.metadata.name, collector: collectorAddress(spec), sites };
+  return {
+    cluster: spec.metadata.name,
+    collector: collectorAddress(spec),
+    sites,
+    submitterSites: Object.fromEntries(spec.submitters.map((s) => [s.name, s.site])),
+  };
 }

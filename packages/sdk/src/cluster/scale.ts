@@ -175,15 +175,18 @@ export async function scaleExecutors(
   let deploymentId: string | undefined;
   if (ids.length > 0) {
     const killed = await clients.marathon.killTasks(ids, { scale: true, ...signal });
-    if ("deploymentId" in killed) deploymentId = killed.deploymentId;
+    if ("deploymentId" in killed) {
+      deploymentId = killed.deploymentId;
+      await expectSuccess(clients, deploymentId, options);
+    }
   }
-  // Tasks Marathon had not launched yet are not in the list: lower the count for them as well.
+  // Instances Marathon had not launched yet have no task to pick: lowering the count removes those first.
   const remaining = from - ids.length;
   if (remaining > to) {
-    const ref = await clients.marathon.scaleApp(appId, to, { force: true, ...signal });
+    const ref = await clients.marathon.scaleApp(appId, to, signal);
     deploymentId = ref.deploymentId;
+    await expectSuccess(clients, deploymentId, options);
   }
-  if (deploymentId) await expectSuccess(clients, deploymentId, options);
   report(`scaled down ${from} -> ${to}; removed ${ids.length} task(s)`);
   return {
     ...base,

@@ -3,7 +3,7 @@
  * resources) and HTCondor (slots by state, jobs by state), per site. Each source is asked on its own and a failing
  * one is reported in its place, so a slow or unreachable site never hides the others.
  */
-import type { CondorPool } from "../htcondor/pool/client.js";
+import { CondorPool } from "../htcondor/pool/client.js";
 import { type AppRow, appRow } from "../marathon/status.js";
 import type { SiteClients } from "./connect.js";
 import { LABELS, type RenderedCluster } from "./render.js";
@@ -53,7 +53,12 @@ export interface SiteStatus {
   marathon: { ok: true; apps: AppStatusRow[]; deployments: DeploymentStatus[] } | Unavailable;
   mesos?: { ok: true; agents: number; total: MesosResources; free: MesosResources } | Unavailable;
   /** Slots of this site's executors by state (`Unclaimed`, `Claimed`, ...), and how many executors. */
-  htcondor?: { executors: number; slots: Record<string, number> };
+  htcondor?: {
+    executors: number;
+    slots: Record<string, number>;
+    /** Jobs in the queues of the submitters at this site, by state. */
+    jobs: Record<string, number>;
+  };
 }
 
 /** The status of a whole cluster. */
@@ -159,29 +164,59 @@ export async function clusterStatus(
 ): Promise<ClusterStatus> {
   const poolPart = (async () => {
     if (!pool)
-      return { status: { ok: false as const, error: "HTCondor tools are not available here" }, slots: [] };
+      return {
+        status: { ok: false as const, error: "HTCondor tools are not available here" },
+        slots: [],
+        jobsBySite: new Map<string, Record<string, number>>(),
+      };
     try {
-      const [version, schedds, jobs, slots] = await Promise.all([
+      const [version, schedds, slots] = await Promise.all([
         pool.version(),
         pool.schedds(),
-        pool.jobs().catch(() => []),
         pool.slots({
           constraint: `BsaasCluster =?= ${JSON.stringify(rendered.cluster)}`,
           projection: ["Site", "BsaasCluster"],
         }),
       ]);
+      // Each submitter's queue, asked of its own schedd; a schedd that does not answer counts no job.
+      const queues = await Promise.all(
+        schedds.map(async (schedd) => {
+          const site = rendered.submitterSites[schedd.name.slice(0, schedd.name.indexOf("@"))];
+          const client = new CondorPool({
+            tools: pool.tools,
+            ...(pool.collector ? { collector: pool.collector } : {}),
+            schedd: schedd.name,
+          });
+          return { site, jobs: await client.jobs().catch(() => []) };
+        }),
+      );
+      const jobsBySite = new Map<string, Record<string, number>>();
+      for (const queue of queues) {
+        if (!queue.site) continue;
+        const counts = jobsBySite.get(queue.site) ?? {};
+        for (const job of queue.jobs) counts[job.status] = (counts[job.status] ?? 0) + 1;
+        jobsBySite.set(queue.site, counts);
+      }
       return {
         status: {
           ok: true as const,
           version,
           schedds: schedds.map((s) => s.name).sort(),
-          jobs: count(jobs, (j) => j.status),
+          jobs: count(
+            queues.flatMap((q) => q.jobs),
+            (j) => j.status,
+          ),
           slots: count(slots, (s) => s.state),
         },
         slots,
+        jobsBySite,
       };
     } catch (error) {
-      return { status: { ok: false as const, error: message(error) }, slots: [] };
+      return {
+        status: { ok: false as const, error: message(error) },
+        slots: [],
+        jobsBySite: new Map<string, Record<string, number>>(),
+      };
     }
   })();
 
@@ -197,13 +232,14 @@ export async function clusterStatus(
       return { site: site.site, groupId: site.groupId, marathon, ...(mesos ? { mesos } : {}) };
     }),
   );
-  const { status, slots } = await poolPart;
+  const { status, slots, jobsBySite } = await poolPart;
   if (status.ok) {
     for (const site of sites) {
       const mine = slots.filter((s) => s.site === site.site);
       site.htcondor = {
         executors: new Set(mine.map((s) => s.startdName)).size,
         slots: count(mine, (s) => s.state),
+        jobs: jobsBySite.get(site.site) ?? {},
       };
     }
   }
@@ -263,7 +299,9 @@ export function formatStatus(status: ClusterStatus): string {
       );
     }
     if (site.htcondor)
-      out.push(`  HTCondor: ${site.htcondor.executors} executors, slots: ${fmtCounts(site.htcondor.slots)}`);
+      out.push(
+        `  HTCondor: ${site.htcondor.executors} executors, slots: ${fmtCounts(site.htcondor.slots)}, jobs queued here: ${fmtCounts(site.htcondor.jobs)}`,
+      );
   }
   return out.join("\n");
 }
