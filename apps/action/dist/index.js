@@ -46776,7 +46776,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// ../../packages/sdk/dist/chunk-SYG2GI4R.js
+// ../../packages/sdk/dist/chunk-WTWIUG3X.js
 var import_yaml = __toESM(require_dist(), 1);
 import { readFile } from "fs/promises";
 var ANSI = { green: "\x1B[32m", yellow: "\x1B[33m", red: "\x1B[31m", reset: "\x1B[0m" };
