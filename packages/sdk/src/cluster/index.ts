@@ -49,6 +49,7 @@ export {
   type RenderOptions,
   renderCluster,
 } from "./render.js";
+export { type JobDirectory, makeJobDirectory, type SampleJobsOptions, sampleJobs } from "./samples.js";
 export {
   type DestroyResult,
   type DrainOptions,

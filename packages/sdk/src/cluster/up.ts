@@ -6,21 +6,18 @@
  * HTCondor process is left.
  */
 import { spawn } from "node:child_process";
-import { chownSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { BsaasError } from "../errors.js";
 import {
   type HTCondorInstallation,
   HTCondorNotFoundError,
-  hostPath,
   locateHTCondor,
-  lookupUser,
 } from "../htcondor/local/installation.js";
 import { reapCondorProcesses } from "../htcondor/local/instance.js";
-import { buildSubmit } from "../htcondor/submit/index.js";
 import type { ProgressListener } from "./apply.js";
 import { ClusterClient } from "./client.js";
 import type { LoadedClusterSpec } from "./load.js";
+import { type JobDirectory, makeJobDirectory, sampleJobs } from "./samples.js";
 import type { ClusterStatus } from "./status.js";
 
 /** An agent of the local backend (the shape of the emulator's agent specs). */
@@ -227,7 +224,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
 
   let backend: LocalBackend | undefined;
   let client: ClusterClient | undefined;
-  let jobDir: string | undefined;
+  let jobDir: JobDirectory | undefined;
   try {
     backend = await phase("emulator", () =>
       options.startBackend({ installation, agents: localAgents(loaded) }),
@@ -255,29 +252,9 @@ export async function up(options: UpOptions): Promise<UpResult> {
     result.htcondorVersion = verified.htcondorVersion;
 
     await phase("jobs", async () => {
-      const count = options.jobs ?? 6;
-      const seconds = options.jobSeconds ?? 5;
-      const user = lookupUser(installation, "bsaas");
-      jobDir = `/tmp/bsaas-up-${process.pid}-${Date.now()}`;
-      mkdirSync(hostPath(installation, jobDir), { recursive: true });
-      chownSync(hostPath(installation, jobDir), user.uid, user.gid);
-      const description = buildSubmit({
-        executable: "/bin/sh",
-        arguments: [
-          "-c",
-          `echo "job $1 ran on $(hostname) as $(id -un)"; sleep ${seconds}`,
-          "sh",
-          "$(Process)",
-        ],
-        output: "job.$(Process).out",
-        error: "job.$(Process).err",
-        log: "jobs.log",
-        requestCpus: 1,
-        requestMemory: "64M",
-        custom: { BsaasSample: "true" },
-        queue: { count },
-      });
-      const submitted = await c.submit(description, { cwd: jobDir });
+      jobDir = makeJobDirectory(installation);
+      const description = sampleJobs({ count: options.jobs ?? 6, seconds: options.jobSeconds ?? 5 });
+      const submitted = await c.submit(description, { cwd: jobDir.path });
       result.jobsSubmitted = submitted.jobIds.length;
       progress(
         "jobs",
@@ -285,6 +262,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
       );
       const done = await c.waitForJobs(submitted.clusterId, {
         timeoutMs: options.timeouts?.jobsMs ?? 300_000,
+        ...signal,
       });
       const completed = done.filter((j) => j.status === "completed" && j.exitCode === 0);
       result.jobsCompleted = completed.length;
@@ -325,7 +303,7 @@ export async function up(options: UpOptions): Promise<UpResult> {
         const reaped = await reapCondorProcesses(backend.sandboxRoot);
         if (reaped > 0) progress("teardown", `stopped ${reaped} HTCondor process(es) left behind`);
       }
-      if (jobDir) rmSync(hostPath(installation, jobDir), { recursive: true, force: true });
+      jobDir?.remove();
       progress("teardown", "stopped");
     });
   }
