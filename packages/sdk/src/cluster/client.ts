@@ -184,8 +184,9 @@ export class ClusterClient {
         hint: `Sites: ${[...this.sites.keys()].join(", ")}.`,
       });
     }
-    const pool = (await this.pool()).pool;
     const onProgress = options.onProgress ?? this.options.onProgress;
+    // Only scaling down reaches HTCondor (to drain): scaling up works without its tools here.
+    const pool = async () => (await this.pool()).pool;
     return scaleExecutors(
       clients,
       appIdOf(this.spec, site, "executors"),

@@ -138,7 +138,8 @@ async function retireAndWait(
 export async function scaleExecutors(
   clients: SiteClients,
   appId: string,
-  pool: CondorPool,
+  /** The pool, or how to reach it: only a scale-down needs HTCondor (to drain). */
+  poolOf: CondorPool | (() => Promise<CondorPool>),
   cluster: string,
   to: number,
   options: DrainOptions = {},
@@ -162,6 +163,7 @@ export async function scaleExecutors(
     return { ...base, deploymentId, elapsedMs: Date.now() - started };
   }
 
+  const pool = typeof poolOf === "function" ? await poolOf() : poolOf;
   const tasks = await executorTasks(clients, appId, pool, cluster);
   // Idle executors first, then the youngest: the least work is disturbed.
   const victims = [...tasks]
