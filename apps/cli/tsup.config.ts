@@ -9,9 +9,10 @@ export default defineConfig({
   format: ["esm"],
   target: "node20",
   platform: "node",
-  noExternal: [/^(?!typescript$|ts-node|tsx)/],
+  noExternal: [/^(?!typescript$|ts-node|tsx|react-devtools-core)/],
   // oclif looks for a TypeScript compiler only to run uncompiled .ts commands in development; never bundle it.
-  external: ["typescript", "ts-node", "tsx"],
+  // Ink (`bsaas tui`) imports React's devtools only when DEV=true; they are not installed, so leave that import alone.
+  external: ["typescript", "ts-node", "tsx", "react-devtools-core"],
   splitting: true,
   minify: true,
   clean: true,

@@ -100,3 +100,4 @@ export {
   VerifyTimeoutError,
   verifyPool,
 } from "./verify.js";
+export * from "./watch.js";
