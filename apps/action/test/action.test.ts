@@ -1,45 +1,10 @@
 // Runs the committed bundle the way the GitHub runner does: `node dist/index.js` with INPUT_* variables and the
 // GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
-import { execFile, execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-
-const here = new URL("..", import.meta.url).pathname;
-const repo = new URL("../../..", import.meta.url).pathname;
-
-async function runAction(inputs: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), "bsaas-action-"));
-  const output = join(dir, "output");
-  const summary = join(dir, "summary");
-  await writeFile(output, "");
-  await writeFile(summary, "");
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    GITHUB_WORKSPACE: repo,
-    GITHUB_OUTPUT: output,
-    GITHUB_STEP_SUMMARY: summary,
-  };
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, [join(here, "dist/index.js")], { env, cwd: repo }, (error, stdout) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
-    );
-  });
-  const outputs = parseOutputs(await readFile(output, "utf8"));
-  const summaryText = await readFile(summary, "utf8");
-  await rm(dir, { recursive: true, force: true });
-  return { ...result, outputs, summary: summaryText };
-}
-
-/** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const block = /^([^<\n]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(block)) outputs[m[1] as string] = m[3] as string;
-  return outputs;
-}
+import { here, repo, runAction } from "./run-action.js";
 
 describe("bsaas action, validate", () => {
   it("sets outputs and writes a summary table for a valid file", async () => {
@@ -77,7 +42,33 @@ describe("bsaas action, validate", () => {
       "cluster-file": "examples/local.yaml",
     });
     expect(code).toBe(1);
-    expect(stdout).toContain('::error::Unknown command "deploy-everything" Use one of: validate.');
+    expect(stdout).toContain(
+      '::error::Unknown command "deploy-everything" Use one of: validate, plan, apply, status, scale, destroy.',
+    );
+  });
+});
+
+describe("action.yml", () => {
+  it("declares every input the action reads and every output it sets, and runs on node24", async () => {
+    const yml = await readFile(join(here, "action.yml"), "utf8");
+    const section = (name: string) => {
+      const body = yml.slice(yml.indexOf(`\n${name}:\n`) + name.length + 3);
+      return [...body.slice(0, body.search(/\n\S/)).matchAll(/^ {2}([a-z-]+):$/gm)].map((m) => m[1]);
+    };
+    const sources = await Promise.all(
+      (await readdir(join(here, "src"))).map((f) => readFile(join(here, "src", f), "utf8")),
+    );
+    const used = (fn: string) =>
+      new Set(
+        sources.flatMap((text) =>
+          [...text.matchAll(new RegExp(`${fn}\\(\\s*"([a-z-]+)"`, "g"))].map((m) => m[1]),
+        ),
+      );
+    expect(section("inputs")).toContain("tokens");
+    expect(section("outputs")).toContain("executors-ready");
+    expect(new Set(section("inputs"))).toEqual(used("getInput"));
+    expect(new Set(section("outputs"))).toEqual(used("setOutput"));
+    expect(yml).toMatch(/^runs:\n {2}using: node24\n {2}main: dist\/index\.js$/m);
   });
 });
 
