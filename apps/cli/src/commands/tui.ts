@@ -1,4 +1,3 @@
-import { runDashboard } from "@bsaas/tui";
 import { Flags } from "@oclif/core";
 import { ClusterCommand, clusterFlags, ms, opt, timeoutFlag } from "../cluster-flags.js";
 
@@ -33,6 +32,10 @@ Works in an 80×24 terminal and larger; with NO_COLOR set it uses no colours.`;
       });
     }
     const client = await this.openCluster(flags, { requestTimeoutMs: ms(flags.timeout) });
+    // Ink draws only its last frame when it believes it runs in CI (CI set in the environment, as in CI jobs that
+    // drive a terminal): this command always has one. Ink reads the variable when it loads, hence the late import.
+    for (const key of ["CI", "CONTINUOUS_INTEGRATION"]) if (key in process.env) process.env[key] = "false";
+    const { runDashboard } = await import("@bsaas/tui");
     await runDashboard(client, { ...opt("intervalMs", ms(flags.interval)) });
   }
 }
