@@ -78825,7 +78825,7 @@ var MesosOperatorClient = class {
   }
 };
 
-// ../../packages/sdk/dist/chunk-X6RFVT7N.js
+// ../../packages/sdk/dist/chunk-HSB6M7M4.js
 import { createHash } from "crypto";
 import { mkdirSync as mkdirSync2, existsSync as existsSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync2, rmSync as rmSync2, chownSync as chownSync2 } from "fs";
 import { join as join2, resolve, isAbsolute as isAbsolute2, dirname as dirname2 } from "path";
@@ -80205,23 +80205,25 @@ async function marathonStatus(clients, groupId) {
     return { ok: false, error: message(error63) };
   }
 }
+function mesosResources(summary2) {
+  const num = (r, k) => {
+    const v = r?.[k];
+    return typeof v === "number" ? v : 0;
+  };
+  const total = { cpus: 0, mem: 0, disk: 0 };
+  const free = { cpus: 0, mem: 0, disk: 0 };
+  for (const agent of summary2.slaves) {
+    for (const k of ["cpus", "mem", "disk"]) {
+      total[k] += num(agent.resources, k);
+      free[k] += num(agent.resources, k) - num(agent.used_resources, k);
+    }
+  }
+  return { agents: summary2.slaves.length, total, free };
+}
 async function mesosStatus(clients) {
   if (!clients.mesos) return void 0;
   try {
-    const summary2 = await clients.mesos.stateSummary();
-    const num = (r, k) => {
-      const v = r?.[k];
-      return typeof v === "number" ? v : 0;
-    };
-    const total = { cpus: 0, mem: 0, disk: 0 };
-    const free = { cpus: 0, mem: 0, disk: 0 };
-    for (const agent of summary2.slaves) {
-      for (const k of ["cpus", "mem", "disk"]) {
-        total[k] += num(agent.resources, k);
-        free[k] += num(agent.resources, k) - num(agent.used_resources, k);
-      }
-    }
-    return { ok: true, agents: summary2.slaves.length, total, free };
+    return { ok: true, ...mesosResources(await clients.mesos.stateSummary()) };
   } catch (error63) {
     return { ok: false, error: message(error63) };
   }

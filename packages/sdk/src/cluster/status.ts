@@ -5,6 +5,7 @@
  */
 import { CondorPool } from "../htcondor/pool/client.js";
 import { type AppRow, appRow } from "../marathon/status.js";
+import type { MasterStateSummary } from "../mesos/schemas/index.js";
 import type { SiteClients } from "./connect.js";
 import { LABELS, type RenderedCluster } from "./render.js";
 
@@ -134,23 +135,31 @@ async function marathonStatus(clients: SiteClients, groupId: string): Promise<Si
   }
 }
 
+/** Agents, total and free resources of a Mesos master's state summary (`/master/state-summary`). */
+export function mesosResources(summary: MasterStateSummary): {
+  agents: number;
+  total: MesosResources;
+  free: MesosResources;
+} {
+  const num = (r: Record<string, number | string> | undefined, k: string) => {
+    const v = r?.[k];
+    return typeof v === "number" ? v : 0;
+  };
+  const total: MesosResources = { cpus: 0, mem: 0, disk: 0 };
+  const free: MesosResources = { cpus: 0, mem: 0, disk: 0 };
+  for (const agent of summary.slaves) {
+    for (const k of ["cpus", "mem", "disk"] as const) {
+      total[k] += num(agent.resources, k);
+      free[k] += num(agent.resources, k) - num(agent.used_resources, k);
+    }
+  }
+  return { agents: summary.slaves.length, total, free };
+}
+
 async function mesosStatus(clients: SiteClients): Promise<SiteStatus["mesos"]> {
   if (!clients.mesos) return undefined;
   try {
-    const summary = await clients.mesos.stateSummary();
-    const num = (r: Record<string, number | string> | undefined, k: string) => {
-      const v = r?.[k];
-      return typeof v === "number" ? v : 0;
-    };
-    const total: MesosResources = { cpus: 0, mem: 0, disk: 0 };
-    const free: MesosResources = { cpus: 0, mem: 0, disk: 0 };
-    for (const agent of summary.slaves) {
-      for (const k of ["cpus", "mem", "disk"] as const) {
-        total[k] += num(agent.resources, k);
-        free[k] += num(agent.resources, k) - num(agent.used_resources, k);
-      }
-    }
-    return { ok: true, agents: summary.slaves.length, total, free };
+    return { ok: true, ...mesosResources(await clients.mesos.stateSummary()) };
   } catch (error) {
     return { ok: false, error: message(error) };
   }

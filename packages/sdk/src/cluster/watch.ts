@@ -17,6 +17,7 @@ import {
   clusterStatus,
   type DeploymentStatus,
   type MesosResources,
+  mesosResources,
   type SiteStatus,
 } from "./status.js";
 
@@ -214,24 +215,6 @@ class Refresher {
       this.request();
     } else this.request(this.intervalMs);
   }
-}
-
-function sumResources(
-  summary: Awaited<ReturnType<NonNullable<SiteClients["mesos"]>["stateSummary"]>>,
-): MesosPart {
-  const num = (r: Record<string, number | string> | undefined, k: string) => {
-    const v = r?.[k];
-    return typeof v === "number" ? v : 0;
-  };
-  const total: MesosResources = { cpus: 0, mem: 0, disk: 0 };
-  const free: MesosResources = { cpus: 0, mem: 0, disk: 0 };
-  for (const agent of summary.slaves) {
-    for (const k of ["cpus", "mem", "disk"] as const) {
-      total[k] += num(agent.resources, k);
-      free[k] += num(agent.resources, k) - num(agent.used_resources, k);
-    }
-  }
-  return { agents: summary.slaves.length, total, free };
 }
 
 /** `/bsaas/c/site/executors` → `executors` (ids outside the group stay whole). */
@@ -616,7 +599,7 @@ export class ClusterWatch implements AsyncIterable<ClusterWatchState> {
     }));
     const previous = this.state.sites.find((s) => s.site === site.site)?.mesos;
     try {
-      const value = sumResources(await mesos.stateSummary(this.controller.signal));
+      const value = mesosResources(await mesos.stateSummary(this.controller.signal));
       this.updateSite(site.site, (s) => ({ ...s, mesos: ClusterWatch.succeeded(value) }));
     } catch (error) {
       if (this.closed) return;
