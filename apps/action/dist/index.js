@@ -31150,8 +31150,8 @@ var require_follow_redirects = __commonJS({
       }
       return parsed;
     }
-    function resolveUrl(relative2, base) {
-      return useNativeURL ? new URL2(relative2, base) : parseUrl2(url3.resolve(base, relative2));
+    function resolveUrl(relative3, base) {
+      return useNativeURL ? new URL2(relative3, base) : parseUrl2(url3.resolve(base, relative3));
     }
     function validateUrl(input2) {
       if (/^\[/.test(input2.hostname) && !/^\[[:0-9a-f]+\]$/i.test(input2.hostname)) {
@@ -38571,7 +38571,7 @@ var require_dist2 = __commonJS({
 });
 
 // src/main.ts
-import { isAbsolute as isAbsolute3, relative, resolve as resolve2 } from "path";
+import { isAbsolute as isAbsolute3, relative as relative2, resolve as resolve2 } from "path";
 
 // ../../node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -39278,9 +39278,9 @@ function sleep(ms, signal, what = "waiting") {
   });
 }
 
-// ../../packages/sdk/dist/chunk-SJ4SO5EH.js
+// ../../packages/sdk/dist/chunk-QZCVY7JF.js
 import { statSync, readFileSync, readdirSync, mkdirSync, chownSync, writeFileSync, renameSync, rmSync, existsSync as existsSync2, openSync } from "fs";
-import { join, dirname, isAbsolute } from "path";
+import { join, dirname, resolve as resolve$1, relative, isAbsolute } from "path";
 
 // ../../node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -58999,7 +58999,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// ../../packages/sdk/dist/chunk-SJ4SO5EH.js
+// ../../packages/sdk/dist/chunk-QZCVY7JF.js
 import { execFile, spawn, spawnSync } from "child_process";
 import { randomBytes, hkdfSync, createHmac, timingSafeEqual } from "crypto";
 var PARAM_DEFAULTS = {
@@ -63466,14 +63466,14 @@ define(
 );
 define(["abstime", "reltime"], (site) => {
   const { args, lname } = site;
-  const relative2 = lname === "reltime";
-  if (args.length === 0 && !relative2) return () => new AbsTimeValue(nowSecs(), 0);
+  const relative22 = lname === "reltime";
+  if (args.length === 0 && !relative22) return () => new AbsTimeValue(nowSecs(), 0);
   if (args.length < 1 || args.length > 2) return errorFn;
   return (ctx) => {
     const v = args[0](ctx);
     let offset = 0;
     if (args.length === 2) {
-      if (relative2) return ERROR;
+      if (relative22) return ERROR;
       const o = args[1](ctx);
       if (isInt(o)) offset = toInt32(o);
       else if (o instanceof RealValue) offset = doubleToInt32(o.v);
@@ -63481,11 +63481,11 @@ define(["abstime", "reltime"], (site) => {
       else return ERROR;
     }
     if (v === void 0) return void 0;
-    if (isInt(v)) return relative2 ? new RelTimeValue(toInt32(v)) : new AbsTimeValue(toInt32(v), offset);
+    if (isInt(v)) return relative22 ? new RelTimeValue(toInt32(v)) : new AbsTimeValue(toInt32(v), offset);
     if (v instanceof RealValue)
-      return relative2 ? new RelTimeValue(v.v) : new AbsTimeValue(doubleToInt32(v.v), offset);
-    if (v instanceof AbsTimeValue) return relative2 ? new RelTimeValue(v.secs) : v;
-    if (v instanceof RelTimeValue) return relative2 ? v : new AbsTimeValue(Math.trunc(v.secs), offset);
+      return relative22 ? new RelTimeValue(v.v) : new AbsTimeValue(doubleToInt32(v.v), offset);
+    if (v instanceof AbsTimeValue) return relative22 ? new RelTimeValue(v.secs) : v;
+    if (v instanceof RelTimeValue) return relative22 ? v : new AbsTimeValue(Math.trunc(v.secs), offset);
     return ERROR;
   };
 });
@@ -67113,7 +67113,7 @@ function condorTools(options = {}) {
       if (command.cwd) argv.push("env", `--chdir=${command.cwd}`);
       argv = [...argv, command.tool, ...command.args];
       const [file2, ...args] = argv;
-      return new Promise((resolve22, reject) => {
+      return new Promise((resolve3, reject) => {
         const child = execFile(
           file2,
           args,
@@ -67124,7 +67124,7 @@ function condorTools(options = {}) {
             killSignal: "SIGKILL"
           },
           (error63, stdout, stderr) => {
-            if (!error63) return resolve22({ stdout, stderr });
+            if (!error63) return resolve3({ stdout, stderr });
             const e = error63;
             const reason = e.code === "ENOENT" ? `could not be started (${file2} not found)` : e.killed ? `timed out after ${options.timeoutMs ?? 12e4} ms` : `exited with status ${String(e.code)}`;
             reject(
@@ -67175,8 +67175,8 @@ async function locateHTCondor(options = {}) {
   );
 }
 function onPath(command) {
-  return new Promise((resolve22) => {
-    execFile("sh", ["-c", `command -v ${command}`], (error63) => resolve22(!error63));
+  return new Promise((resolve3) => {
+    execFile("sh", ["-c", `command -v ${command}`], (error63) => resolve3(!error63));
   });
 }
 function toolsFor(installation, options = {}) {
@@ -78825,7 +78825,7 @@ var MesosOperatorClient = class {
   }
 };
 
-// ../../packages/sdk/dist/chunk-HSB6M7M4.js
+// ../../packages/sdk/dist/chunk-5J7YWSX4.js
 import { createHash } from "crypto";
 import { mkdirSync as mkdirSync2, existsSync as existsSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync2, rmSync as rmSync2, chownSync as chownSync2 } from "fs";
 import { join as join2, resolve, isAbsolute as isAbsolute2, dirname as dirname2 } from "path";
@@ -81713,7 +81713,7 @@ async function dispatch(command, loaded, shown, inputs) {
 async function load(clusterFile, tokens) {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const path2 = isAbsolute3(clusterFile) ? clusterFile : resolve2(workspace, clusterFile);
-  const shown = relative(workspace, path2) || clusterFile;
+  const shown = relative2(workspace, path2) || clusterFile;
   const env = { ...process.env };
   for (const [site, { token }] of tokens) env[tokenVariable(site)] = token;
   try {

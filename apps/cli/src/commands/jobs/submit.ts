@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { FileReadError } from "@bsaas/sdk";
 import type { ClusterClient } from "@bsaas/sdk/cluster";
+import { installationPath } from "@bsaas/sdk/htcondor";
 import { Args, Flags } from "@oclif/core";
 import {
   ClusterCommand,
@@ -91,9 +92,8 @@ Exit status: 0 when submitted (with --wait: when every job then completed with e
   private async folderAsHTCondorSeesIt(client: ClusterClient, file: string): Promise<string> {
     const folder = dirname(resolve(file));
     const { installation } = await client.pool();
-    if (installation.kind === "host") return folder;
-    const inside = relative(installation.rootfs, folder);
-    if (inside !== ".." && !inside.startsWith("../") && !isAbsolute(inside)) return `/${inside}`;
+    const seen = installationPath(installation, folder);
+    if (seen !== undefined || installation.kind === "host") return seen ?? folder;
     return this.error(
       `HTCondor's tools run inside the rootfs ${installation.rootfs}, where ${folder} (the folder of ${file}) is not visible`,
       {

@@ -3,6 +3,7 @@ export {
   type HTCondorInstallation,
   HTCondorNotFoundError,
   hostPath,
+  installationPath,
   type LocateOptions,
   locateHTCondor,
   lookupUser,

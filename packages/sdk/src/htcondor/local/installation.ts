@@ -4,7 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { BsaasError } from "../../errors.js";
 import { type CondorTools, chrootCondorTools, condorTools } from "../pool/tools.js";
 
@@ -72,6 +72,18 @@ export function toolsFor(
 /** A path as seen from the host, for a path as HTCondor sees it. */
 export function hostPath(installation: HTCondorInstallation, path: string): string {
   return installation.kind === "host" ? path : join(installation.rootfs, path);
+}
+
+/**
+ * A host path as the installation's tools see it: the same path on the host, the path below the rootfs otherwise
+ * (undefined when it lies outside the rootfs, where the tools cannot see it). The inverse of {@link hostPath}.
+ */
+export function installationPath(installation: HTCondorInstallation, path: string): string | undefined {
+  const absolute = resolve(path);
+  if (installation.kind === "host") return absolute;
+  const inside = relative(installation.rootfs, absolute);
+  if (inside === "") return "/";
+  return inside === ".." || inside.startsWith("../") || isAbsolute(inside) ? undefined : `/${inside}`;
 }
 
 /** uid and gid of a user of the installation (looked up in the rootfs's own /etc/passwd when there is one). */
