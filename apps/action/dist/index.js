@@ -78825,7 +78825,7 @@ var MesosOperatorClient = class {
   }
 };
 
-// ../../packages/sdk/dist/chunk-5J7YWSX4.js
+// ../../packages/sdk/dist/chunk-M6UKDIUJ.js
 import { createHash } from "crypto";
 import { mkdirSync as mkdirSync2, existsSync as existsSync3, readFileSync as readFileSync3, writeFileSync as writeFileSync2, rmSync as rmSync2, chownSync as chownSync2 } from "fs";
 import { join as join2, resolve, isAbsolute as isAbsolute2, dirname as dirname2 } from "path";
@@ -80006,7 +80006,7 @@ async function retireAndWait(pool, victims, options, report) {
     if (left.length === 0) return [];
     if (left.length !== lastCount) {
       report(
-        `waiting for ${left.length} executor(s) to finish their jobs: ${left.map((v) => v.startd).join(", ")}`
+        `waiting for ${left.length} executor(s) to leave the pool (their running jobs finish first): ${left.map((v) => v.startd).join(", ")}`
       );
       lastCount = left.length;
     }

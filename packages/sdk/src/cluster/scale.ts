@@ -121,7 +121,7 @@ async function retireAndWait(
     if (left.length === 0) return [];
     if (left.length !== lastCount) {
       report(
-        `waiting for ${left.length} executor(s) to finish their jobs: ${left.map((v) => v.startd).join(", ")}`,
+        `waiting for ${left.length} executor(s) to leave the pool (their running jobs finish first): ${left.map((v) => v.startd).join(", ")}`,
       );
       lastCount = left.length;
     }
